@@ -1,0 +1,230 @@
+//! The `Engine`: one object that the CLI and the server both drive. It owns the
+//! compiled rules and the lint settings, validates requests into drafts, and turns
+//! a draft into a report. No I/O, no clocks: callers pass `now`.
+
+use crate::analysis::Analysis;
+use crate::channel::{Channel, count_length};
+use crate::input::{Draft, InputError, InputErrorKind, Limits, LintRequest, Thresholds};
+use crate::policy::{ChannelPolicyPatch, Policies};
+use crate::report::{Report, Stats, Warning};
+use crate::rules::{Ctx, Finding, RuleSet};
+use crate::score::{Caps, score};
+use jiff::Timestamp;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// Lint settings that are not rules: thresholds, caps, selection, limits, channel
+/// overrides. The `[lint]` and `[channels]` parts of `unbroadcast.toml`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EngineConfig {
+    pub thresholds: Thresholds,
+    pub caps: Caps,
+    /// Only these rules (ids, categories or prefixes); `None`: all.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub limits: Limits,
+    pub channels: BTreeMap<Channel, ChannelPolicyPatch>,
+}
+
+/// A configuration the rules do not fit (a selector naming no rule).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ConfigError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Compiled rules plus settings.
+#[derive(Debug)]
+pub struct Engine {
+    rules: RuleSet,
+    config: EngineConfig,
+    enabled: Vec<bool>,
+    policies: Policies,
+}
+
+impl Engine {
+    pub fn new(rules: RuleSet, config: EngineConfig) -> Result<Engine, ConfigError> {
+        let sel = |field: &str, list: &[String]| -> Result<Vec<Vec<usize>>, ConfigError> {
+            list.iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let m = rules.matching(s);
+                    if m.is_empty() {
+                        Err(ConfigError { field: format!("{field}[{i}]"), message: format!("no rule matches '{s}'") })
+                    } else {
+                        Ok(m)
+                    }
+                })
+                .collect()
+        };
+        let select = config.select.as_deref().map(|s| sel("select", s)).transpose()?;
+        let ignore = sel("ignore", &config.ignore)?;
+        let enabled = enabled_set(rules.rules().len(), select.as_deref(), &ignore, None);
+        let policies = rules.policies().patched(&config.channels);
+        Ok(Engine { rules, config, enabled, policies })
+    }
+
+    /// Built-in packs and default settings.
+    pub fn with_defaults() -> Result<Engine, crate::Error> {
+        Ok(Engine::new(RuleSet::with_builtin(Vec::new())?, EngineConfig::default())?)
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Channel policies in force (packs plus configuration).
+    pub fn policies(&self) -> &Policies {
+        &self.policies
+    }
+
+    /// Validates a request into a draft; `now` stands in for a missing time.
+    pub fn prepare(&self, req: LintRequest, now: Timestamp) -> Result<Draft, InputError> {
+        let draft = Draft::from_request(req, &self.config.limits, now)?;
+        self.selection(&draft)?;
+        Ok(draft)
+    }
+
+    /// Validates and lints in one step.
+    pub fn lint_request(&self, req: LintRequest, now: Timestamp) -> Result<Report, InputError> {
+        let draft = self.prepare(req, now)?;
+        Ok(self.lint(&draft))
+    }
+
+    /// The rules enabled for a draft: configuration, narrowed by its options.
+    fn selection(&self, draft: &Draft) -> Result<Cow<'_, [bool]>, InputError> {
+        let o = &draft.options;
+        if o.select.is_none() && o.ignore.is_empty() {
+            return Ok(Cow::Borrowed(&self.enabled));
+        }
+        let sel = |field: &str, list: &[String]| -> Result<Vec<Vec<usize>>, InputError> {
+            list.iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let m = self.rules.matching(s);
+                    if m.is_empty() {
+                        Err(InputError::new(
+                            InputErrorKind::UnknownRule,
+                            format!("/options/{field}/{i}"),
+                            format!("no rule matches '{s}'"),
+                        ))
+                    } else {
+                        Ok(m)
+                    }
+                })
+                .collect()
+        };
+        let select = o.select.as_deref().map(|s| sel("select", s)).transpose()?;
+        let ignore = sel("ignore", &o.ignore)?;
+        Ok(Cow::Owned(enabled_set(self.rules.rules().len(), select.as_deref(), &ignore, Some(&self.enabled))))
+    }
+
+    /// Lints a validated draft.
+    pub fn lint(&self, draft: &Draft) -> Report {
+        let hint = draft.audience.as_ref().and_then(|a| a.language);
+        let analysis = Analysis::new(&draft.text, draft.language, hint, self.rules.lexicons());
+        let patched;
+        let policies = if draft.options.channels.is_empty() {
+            &self.policies
+        } else {
+            patched = self.policies.patched(&draft.options.channels);
+            &patched
+        };
+        // `prepare` already refused unknown selectors, so this cannot fail here;
+        // fall back to the configured set rather than panic if a caller skipped it.
+        let enabled = self.selection(draft).unwrap_or(Cow::Borrowed(&self.enabled));
+        let cx = Ctx::new(draft, &analysis, policies, self.rules.lexicons());
+        let mut findings = self.rules.check(&cx, &enabled);
+        sort_findings(&mut findings, &self.rules);
+        let thresholds = draft.options.thresholds.unwrap_or(self.config.thresholds);
+        let scored = score(&findings, &self.rules, &self.config.caps, thresholds);
+        let warnings = findings.iter().zip(&scored.points).map(|(f, &p)| self.warning(&analysis, f, p)).collect();
+
+        let policy = policies.get(draft.channel);
+        let links: Vec<_> = analysis.features.links.iter().map(|l| l.range.clone()).collect();
+        let f = &analysis.features;
+        Report {
+            id: draft.id.clone(),
+            score: scored.total,
+            verdict: scored.verdict,
+            language: analysis.language,
+            warnings,
+            categories: scored.categories,
+            stats: Stats {
+                graphemes: analysis.graphemes,
+                words: analysis.prose_words().count(),
+                weighted_length: count_length(&draft.text, &links, policy.counting, policy.url_length),
+                limit: policy.limit,
+                hashtags: f.hashtags.len(),
+                mentions: f.mentions.len(),
+                links: f.links.len(),
+                emoji: f.emoji.len(),
+                questions: f.question_marks.len(),
+            },
+            rules_version: self.rules.version().to_owned(),
+        }
+    }
+
+    fn warning(&self, a: &Analysis<'_>, f: &Finding, points: u32) -> Warning {
+        let rule = &self.rules.rules()[f.rule];
+        let v = &rule.variants[f.variant];
+        let span = f.span.clone().map(|r| a.offsets.span(a.text, r));
+        let excerpt = span.map(|s| a.text[s.byte_start..s.byte_end].to_owned());
+        let mut message = v.message.clone();
+        if let Some(e) = &excerpt {
+            message = message.replace("{match}", e);
+        }
+        for (k, val) in &f.args {
+            message = message.replace(&format!("{{{k}}}"), val);
+        }
+        Warning {
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            points,
+            message,
+            span,
+            excerpt,
+            suggestion: v.suggestion.clone(),
+            replacements: f.replacements.clone().unwrap_or_else(|| v.replacements.clone()),
+            suggested_time: f.suggested_time.clone(),
+            docs: format!("/v1/rules/{}", rule.id),
+        }
+    }
+}
+
+/// Whole-post findings first, then by position, then by rule id.
+fn sort_findings(findings: &mut [Finding], rules: &RuleSet) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| (f.span.as_ref().map(|s| (s.start, s.end)), f.rule);
+        key(a).cmp(&key(b)).then_with(|| rules.rules()[a.rule].id.cmp(&rules.rules()[b.rule].id))
+    });
+}
+
+fn enabled_set(n: usize, select: Option<&[Vec<usize>]>, ignore: &[Vec<usize>], base: Option<&[bool]>) -> Vec<bool> {
+    let mut on = match select {
+        Some(groups) => {
+            let mut v = vec![false; n];
+            for i in groups.iter().flatten() {
+                v[*i] = true;
+            }
+            v
+        }
+        None => base.map_or_else(|| vec![true; n], <[bool]>::to_vec),
+    };
+    if let (Some(_), Some(base)) = (select, base) {
+        // A request can narrow the configured set, never widen it.
+        for (o, b) in on.iter_mut().zip(base) {
+            *o &= *b;
+        }
+    }
+    for i in ignore.iter().flatten() {
+        on[*i] = false;
+    }
+    on
+}

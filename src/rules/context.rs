@@ -1,0 +1,100 @@
+//! What a rule sees while checking one draft: the draft, its analysis, the channel
+//! policies in force for this request, and a few derived facts computed on demand.
+
+use crate::analysis::{Analysis, Lexicons};
+use crate::input::Draft;
+use crate::policy::{ChannelPolicy, Policies};
+use crate::text::normalize_str;
+use std::cell::OnceCell;
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The context of one check.
+pub struct Ctx<'a> {
+    pub draft: &'a Draft,
+    pub analysis: &'a Analysis<'a>,
+    pub policies: &'a Policies,
+    pub lexicons: &'a Lexicons,
+    reply_addressed: OnceCell<bool>,
+}
+
+/// What a code rule reports: a finding of its rule, with the placeholder values
+/// for its message.
+#[derive(Debug, Clone, Default)]
+pub struct Hit {
+    /// Byte range in the draft's text; `None` for findings about the whole post.
+    pub span: Option<Range<usize>>,
+    pub args: Vec<(&'static str, String)>,
+    /// For frequency findings: the earliest time that would satisfy the rules.
+    pub suggested_time: Option<String>,
+    /// Replacements computed for this finding (instead of the pack's).
+    pub replacements: Option<Vec<String>>,
+}
+
+impl Hit {
+    pub fn whole_post() -> Hit {
+        Hit::default()
+    }
+
+    pub fn at(span: Range<usize>) -> Hit {
+        Hit { span: Some(span), ..Hit::default() }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Hit {
+        self.args.push((name, value.to_string()));
+        self
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(draft: &'a Draft, analysis: &'a Analysis<'a>, policies: &'a Policies, lexicons: &'a Lexicons) -> Self {
+        Ctx { draft, analysis, policies, lexicons, reply_addressed: OnceCell::new() }
+    }
+
+    /// The policy of the draft's channel.
+    pub fn policy(&self) -> &ChannelPolicy {
+        self.policies.get(self.draft.channel)
+    }
+
+    /// For a reply: whether the draft names the person or takes up something they
+    /// wrote. A canned line is fine in a reply that also does one of these.
+    pub fn reply_addressed(&self) -> bool {
+        *self.reply_addressed.get_or_init(|| {
+            let Some(reply) = &self.draft.reply_to else { return true };
+            let a = self.analysis;
+            let folded: Vec<&str> = a.words.iter().map(|w| a.folded(w)).collect();
+            if let Some(author) = &reply.author {
+                let handle = normalize_str(author.trim_start_matches('@'));
+                let first_name = handle.split([' ', '_', '.']).next().unwrap_or("");
+                if !handle.is_empty()
+                    && folded.iter().any(|w| *w == handle || (first_name.len() >= 3 && *w == first_name))
+                {
+                    return true;
+                }
+            }
+            let Some(text) = &reply.text else { return false };
+            let lex = self.lexicons.get(a.language.code);
+            let theirs = normalize_str(text);
+            theirs.unicode_words().filter(|w| w.chars().count() >= 4).any(|w| {
+                let content = !lex.is_some_and(|l| l.is_function_word(w));
+                content && folded.iter().any(|mine| shares_stem(mine, w))
+            })
+        })
+    }
+
+    /// Range of a folded-text range in the original.
+    pub fn orig(&self, norm: Range<usize>) -> Range<usize> {
+        self.analysis.orig_range(norm)
+    }
+}
+
+/// Same word, or the same first five letters (inflection, German compounds).
+fn shares_stem(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    fn prefix(s: &str) -> Option<&str> {
+        s.char_indices().nth(5).map(|(i, _)| &s[..i])
+    }
+    matches!((prefix(a), prefix(b)), (Some(x), Some(y)) if x == y)
+}

@@ -1,0 +1,293 @@
+//! The declarative rule kinds, compiled for speed: all phrases of a language in one
+//! Aho-Corasick automaton, all patterns of a language behind one `RegexSet`
+//! prefilter, metric conditions as plain comparisons.
+//!
+//! Word boundaries are checked on each hit instead of with the regex `\b`, which
+//! falls back to a slow engine on non-ASCII text (DESIGN.md, performance notes).
+
+use crate::analysis::Analysis;
+use crate::lang::Lang;
+use crate::pack::{Condition, Highlight, Metric, PatternText};
+use crate::text::{at_word_boundaries, is_word_char};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexSet};
+use std::ops::Range;
+
+/// Arabic attaches conjunctions and prepositions to the next word (و "and",
+/// ف "so", ب "with", ل "for", ك "like"): a phrase still matches behind them.
+const ARABIC_PROCLITICS: [&str; 11] = ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"];
+
+/// Word boundaries, relaxed on the left for Arabic proclitics.
+pub(crate) fn boundaries_ok(text: &str, range: Range<usize>, lang: Lang) -> bool {
+    if at_word_boundaries(text, range.clone()) {
+        return true;
+    }
+    if lang != Lang::Ar {
+        return false;
+    }
+    let m = &text[range.clone()];
+    let right_ok =
+        !m.chars().next_back().is_some_and(is_word_char) || !text[range.end..].chars().next().is_some_and(is_word_char);
+    if !right_ok {
+        return false;
+    }
+    let head = &text[..range.start];
+    let word_start =
+        head.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(range.start, |(i, _)| i);
+    ARABIC_PROCLITICS.contains(&&head[word_start..])
+}
+
+/// The phrases of one language (plus language-independent ones).
+#[derive(Debug)]
+pub(crate) struct PhraseMatcher {
+    ac: Option<AhoCorasick>,
+    /// For each phrase, the variant it belongs to.
+    owners: Vec<u32>,
+}
+
+impl PhraseMatcher {
+    pub fn new(phrases: &[(String, u32)]) -> Result<Self, String> {
+        if phrases.is_empty() {
+            return Ok(PhraseMatcher { ac: None, owners: Vec::new() });
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(phrases.iter().map(|(p, _)| p))
+            .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(phrases.iter().map(|(p, _)| p)))
+            .map_err(|e| e.to_string())?;
+        Ok(PhraseMatcher { ac: Some(ac), owners: phrases.iter().map(|(_, o)| *o).collect() })
+    }
+
+    /// Hits as (variant, range in the folded text); per variant, overlapping hits
+    /// are reduced to the longest.
+    pub fn find(&self, a: &Analysis<'_>, out: &mut Vec<(u32, Range<usize>)>) {
+        let Some(ac) = &self.ac else { return };
+        let text = &a.norm.text;
+        let lang = a.language.code;
+        let first = out.len();
+        for m in ac.find_overlapping_iter(text) {
+            if boundaries_ok(text, m.range(), lang) {
+                out.push((self.owners[m.pattern().as_usize()], m.range()));
+            }
+        }
+        dedupe_overlaps(out, first);
+    }
+}
+
+/// Sorts `out[first..]` by variant and position, keeping per variant only
+/// non-overlapping hits, longest first.
+fn dedupe_overlaps(out: &mut Vec<(u32, Range<usize>)>, first: usize) {
+    let tail = &mut out[first..];
+    tail.sort_by(|a, b| {
+        (a.0, a.1.start, std::cmp::Reverse(a.1.end)).cmp(&(b.0, b.1.start, std::cmp::Reverse(b.1.end)))
+    });
+    let mut kept: Vec<(u32, Range<usize>)> = Vec::with_capacity(tail.len());
+    for (v, r) in tail.iter().cloned() {
+        if let Some((pv, pr)) = kept.last() {
+            if *pv == v && r.start < pr.end {
+                continue;
+            }
+        }
+        kept.push((v, r));
+    }
+    out.truncate(first);
+    out.extend(kept);
+}
+
+/// One compiled pattern.
+#[derive(Debug)]
+struct Pattern {
+    /// The pack's pattern followed by a guard that demands a word boundary after
+    /// it, so the regex engine backtracks to a longer alternative ("friends", not
+    /// "friend") instead of the match failing the boundary check afterwards.
+    re: Regex,
+    owner: u32,
+    /// The group to report: the pack's own `(?P<hit>…)` if it has one, else the
+    /// whole pattern without the guard.
+    group: &'static str,
+}
+
+/// Compiles one pattern of a pack, refusing ones that could match nothing visible.
+pub(crate) fn compile_pattern(p: &str) -> Result<Regex, String> {
+    let re = regex::RegexBuilder::new(p).size_limit(1 << 22).build().map_err(|e| e.to_string())?;
+    if re.is_match("") {
+        return Err("the pattern matches the empty text".into());
+    }
+    if re.capture_names().flatten().any(|n| n.starts_with("__")) {
+        return Err("group names starting with __ are reserved".into());
+    }
+    Ok(re)
+}
+
+/// The pattern with the right-hand boundary guard (see [`Pattern::re`]).
+fn guarded(re: &Regex) -> Result<(Regex, &'static str), String> {
+    let group = if re.capture_names().any(|n| n == Some("hit")) { "hit" } else { "__m" };
+    let src = format!("(?P<__m>(?:{}))(?:[^\\p{{L}}\\p{{N}}\\p{{M}}_]|$)", re.as_str());
+    let re = regex::RegexBuilder::new(&src).size_limit(1 << 22).build().map_err(|e| e.to_string())?;
+    Ok((re, group))
+}
+
+/// The patterns of one language, behind a `RegexSet` so that a post that matches
+/// none (most posts) costs one scan.
+#[derive(Debug)]
+pub(crate) struct PatternMatcher {
+    folded: Option<RegexSet>,
+    original: Option<RegexSet>,
+    folded_patterns: Vec<Pattern>,
+    original_patterns: Vec<Pattern>,
+}
+
+impl PatternMatcher {
+    pub fn new(patterns: Vec<(Regex, u32, PatternText)>) -> Result<Self, String> {
+        let (folded, original): (Vec<_>, Vec<_>) = patterns.into_iter().partition(|p| p.2 == PatternText::Folded);
+        let build = |ps: Vec<(Regex, u32, PatternText)>| -> Result<(Option<RegexSet>, Vec<Pattern>), String> {
+            if ps.is_empty() {
+                return Ok((None, Vec::new()));
+            }
+            let set = regex::RegexSetBuilder::new(ps.iter().map(|p| p.0.as_str()))
+                .size_limit(1 << 24)
+                .build()
+                .map_err(|e| e.to_string())?;
+            let mut out = Vec::with_capacity(ps.len());
+            for (re, owner, _) in ps {
+                let (re, group) = guarded(&re)?;
+                out.push(Pattern { re, owner, group });
+            }
+            Ok((Some(set), out))
+        };
+        let (folded, folded_patterns) = build(folded)?;
+        let (original, original_patterns) = build(original)?;
+        Ok(PatternMatcher { folded, original, folded_patterns, original_patterns })
+    }
+
+    /// Hits as (variant, range, whether the range is in the folded text).
+    pub fn find(&self, a: &Analysis<'_>, out: &mut Vec<(u32, Range<usize>, bool)>) {
+        let lang = a.language.code;
+        for (set, pats, text, folded) in [
+            (&self.folded, &self.folded_patterns, a.norm.text.as_str(), true),
+            (&self.original, &self.original_patterns, a.text, false),
+        ] {
+            let Some(set) = set else { continue };
+            for i in set.matches(text).iter() {
+                let p = &pats[i];
+                for c in p.re.captures_iter(text) {
+                    if let Some(m) = c.name(p.group).filter(|m| !m.is_empty() && boundaries_ok(text, m.range(), lang)) {
+                        out.push((p.owner, m.range(), folded));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The value of a metric for an analysed post.
+pub(crate) fn metric_value(m: Metric, a: &Analysis<'_>) -> f64 {
+    let f = &a.features;
+    let n = |x: usize| x as f64;
+    match m {
+        Metric::Words => n(a.prose_words().count()),
+        Metric::Graphemes => n(a.graphemes),
+        Metric::Hashtags => n(f.hashtags.len()),
+        Metric::Mentions => n(f.mentions.len()),
+        Metric::Links => n(f.links.len()),
+        Metric::Emoji => n(f.emoji.len()),
+        Metric::EmojiRatio => {
+            let visible =
+                a.offsets.grapheme_bounds().windows(2).filter(|w| !a.text[w[0]..w[1]].trim().is_empty()).count();
+            if visible == 0 { 0.0 } else { n(f.emoji.len()) / n(visible) }
+        }
+        Metric::LongestEmojiRun => {
+            let longest = f
+                .emoji_runs
+                .iter()
+                .map(|r| f.emoji.iter().filter(|e| r.start <= e.start && e.end <= r.end).count())
+                .max()
+                .unwrap_or(usize::from(!f.emoji.is_empty()));
+            n(longest)
+        }
+        Metric::Questions => n(f.question_marks.len()),
+        Metric::Exclamations => n(f.exclamations),
+        Metric::ExclamationRuns => n(f.exclamation_runs.len()),
+        Metric::CapsWords => n(f.caps_words.len()),
+        Metric::CapsRatio => {
+            if f.cased_words == 0 {
+                0.0
+            } else {
+                n(f.caps_words.len()) / n(f.cased_words)
+            }
+        }
+        Metric::SecondPerson => n(f.second_person.len()),
+        Metric::FirstPersonPlural => n(f.first_person_plural.len()),
+        Metric::Invitations => n(f.invitations.len()),
+    }
+}
+
+impl Metric {
+    /// The placeholder name of the metric in messages (`{caps_ratio}`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Words => "words",
+            Metric::Graphemes => "graphemes",
+            Metric::Hashtags => "hashtags",
+            Metric::Mentions => "mentions",
+            Metric::Links => "links",
+            Metric::Emoji => "emoji",
+            Metric::EmojiRatio => "emoji_ratio",
+            Metric::LongestEmojiRun => "longest_emoji_run",
+            Metric::Questions => "questions",
+            Metric::Exclamations => "exclamations",
+            Metric::ExclamationRuns => "exclamation_runs",
+            Metric::CapsWords => "caps_words",
+            Metric::CapsRatio => "caps_ratio",
+            Metric::SecondPerson => "second_person",
+            Metric::FirstPersonPlural => "first_person_plural",
+            Metric::Invitations => "invitations",
+        }
+    }
+
+    pub fn is_ratio(self) -> bool {
+        matches!(self, Metric::EmojiRatio | Metric::CapsRatio)
+    }
+
+    pub fn format(self, v: f64) -> String {
+        if self.is_ratio() { format!("{:.0}%", v * 100.0) } else { format!("{v:.0}") }
+    }
+}
+
+/// A metric rule variant: fires when every condition holds.
+#[derive(Debug)]
+pub(crate) struct MetricRule {
+    pub owner: u32,
+    pub when: Vec<Condition>,
+    pub highlight: Option<Highlight>,
+}
+
+impl MetricRule {
+    /// The metric values when the rule fires.
+    pub fn eval(&self, a: &Analysis<'_>) -> Option<Vec<(Metric, f64)>> {
+        let mut values = Vec::with_capacity(self.when.len());
+        for c in &self.when {
+            let v = metric_value(c.metric, a);
+            if c.min.is_some_and(|m| v < m) || c.max.is_some_and(|m| v > m) {
+                return None;
+            }
+            values.push((c.metric, v));
+        }
+        Some(values)
+    }
+
+    pub fn items(&self, a: &Analysis<'_>) -> Vec<Range<usize>> {
+        let f = &a.features;
+        match self.highlight {
+            None => Vec::new(),
+            Some(Highlight::Hashtags) => f.hashtags.clone(),
+            Some(Highlight::Mentions) => f.mentions.clone(),
+            Some(Highlight::Links) => f.links.iter().map(|l| l.range.clone()).collect(),
+            Some(Highlight::Emoji) => f.emoji.clone(),
+            Some(Highlight::EmojiRuns) => f.emoji_runs.clone(),
+            Some(Highlight::ExclamationRuns) => f.exclamation_runs.clone(),
+            Some(Highlight::CapsWords) => f.caps_words.clone(),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Text primitives shared by analysis, rules and output: offsets, the folded
+//! matching form, and emoji recognition.
+
+pub mod emoji;
+pub mod normalize;
+pub mod offsets;
+
+pub use normalize::{Normalized, at_word_boundaries, is_word_char, normalize_str};
+pub use offsets::{OffsetMap, Span};

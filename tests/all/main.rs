@@ -1,0 +1,7 @@
+//! One integration test binary (fewer link steps), one module per area.
+
+// Tests may panic on what they did not expect: that is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod packs;
+mod support;
