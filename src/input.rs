@@ -93,6 +93,38 @@ pub struct OptionsIn {
     pub channels: Option<BTreeMap<String, ChannelPolicyPatch>>,
 }
 
+impl LintRequest {
+    /// Reads a request from parsed JSON, pointing at the field at fault: an unknown
+    /// field, a missing `post.text`, a number where text belongs.
+    pub fn from_json(value: serde_json::Value) -> Result<LintRequest, InputError> {
+        serde_path_to_error::deserialize::<_, LintRequest>(value).map_err(|e| {
+            let mut pointer = String::new();
+            for seg in e.path().iter() {
+                use serde_path_to_error::Segment;
+                match seg {
+                    Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+                    Segment::Map { key } => pointer.push_str(&format!("/{}", escape_pointer(key))),
+                    Segment::Enum { variant } => pointer.push_str(&format!("/{}", escape_pointer(variant))),
+                    Segment::Unknown => {}
+                }
+            }
+            let message = e.inner().to_string();
+            let quoted =
+                |prefix: &str| message.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_owned);
+            // The path already ends at an unknown field; a missing one must be added.
+            let (kind, pointer) = if message.starts_with("unknown field `") {
+                (InputErrorKind::UnknownField, pointer)
+            } else if let Some(f) = quoted("missing field `") {
+                (InputErrorKind::MissingField, format!("{pointer}/{}", escape_pointer(&f)))
+            } else {
+                (InputErrorKind::InvalidValue, pointer)
+            };
+            let pointer = if pointer.is_empty() { "/".to_owned() } else { pointer };
+            InputError { kind, pointer, message }
+        })
+    }
+}
+
 /// Score thresholds: at or above `review` the verdict is review, at or above
 /// `block` it is block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -149,6 +181,12 @@ pub enum InputErrorKind {
     TooManyHistoryItems,
     UnknownRule,
     BadThresholds,
+    /// A field the contract does not have.
+    UnknownField,
+    /// A required field (such as `post.text`) is absent.
+    MissingField,
+    /// A field of the wrong JSON type or shape.
+    InvalidValue,
 }
 
 impl InputErrorKind {
@@ -164,6 +202,9 @@ impl InputErrorKind {
             InputErrorKind::TooManyHistoryItems => "too-many-history-items",
             InputErrorKind::UnknownRule => "unknown-rule",
             InputErrorKind::BadThresholds => "bad-thresholds",
+            InputErrorKind::UnknownField => "unknown-field",
+            InputErrorKind::MissingField => "missing-field",
+            InputErrorKind::InvalidValue => "invalid-value",
         }
     }
 }
@@ -475,6 +516,21 @@ mod tests {
         for (json, pointer, kind) in cases {
             let e = Draft::from_request(req(json), &Limits::default(), now()).unwrap_err();
             assert_eq!((e.pointer.as_str(), e.kind), (pointer, kind), "{json}");
+        }
+    }
+
+    #[test]
+    fn json_errors_point_at_the_field() {
+        let cases = [
+            (r#"{"post":{"text":"hi","chanel":"x"}}"#, "/post/chanel", InputErrorKind::UnknownField),
+            (r#"{"post":{}}"#, "/post/text", InputErrorKind::MissingField),
+            (r#"{}"#, "/post", InputErrorKind::MissingField),
+            (r#"{"post":{"text":5}}"#, "/post/text", InputErrorKind::InvalidValue),
+            (r#"{"post":{"text":"a"},"history":[{"at":"x"},{"at":1}]}"#, "/history/1/at", InputErrorKind::InvalidValue),
+        ];
+        for (json, pointer, kind) in cases {
+            let e = LintRequest::from_json(serde_json::from_str(json).unwrap()).unwrap_err();
+            assert_eq!((e.pointer.as_str(), e.kind), (pointer, kind), "{json}: {}", e.message);
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod channel;
+pub mod cli;
 pub mod engine;
 pub mod input;
 pub mod lang;
@@ -15,6 +16,7 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod settings;
 pub mod text;
 
 pub use engine::{ConfigError, Engine, EngineConfig};

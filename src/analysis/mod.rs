@@ -354,10 +354,10 @@ fn scan_marks(text: &str, f: &mut Features) {
             let r = run.get_or_insert((i, i, 0));
             r.1 = i + c.len_utf8();
             r.2 += weight;
-        } else if let Some((s, e, n)) = run.take() {
-            if n >= 2 {
-                runs.push(s..e);
-            }
+        } else if let Some((s, e, n)) = run.take()
+            && n >= 2
+        {
+            runs.push(s..e);
         }
     }
     if let Some((s, e, n)) = run

@@ -84,10 +84,11 @@ fn dedupe_overlaps(out: &mut Vec<(u32, Range<usize>)>, first: usize) {
     });
     let mut kept: Vec<(u32, Range<usize>)> = Vec::with_capacity(tail.len());
     for (v, r) in tail.iter().cloned() {
-        if let Some((pv, pr)) = kept.last() {
-            if *pv == v && r.start < pr.end {
-                continue;
-            }
+        if let Some((pv, pr)) = kept.last()
+            && *pv == v
+            && r.start < pr.end
+        {
+            continue;
         }
         kept.push((v, r));
     }

@@ -1,0 +1,242 @@
+//! Front matter of post files: YAML between `---` lines or TOML between `+++`
+//! lines. Keys unbroadcast knows are read; other keys belong to the site generator
+//! and are left alone — unless one looks like a typo of ours ("chanel"), which is
+//! an error with its line, because a silently ignored `chanel: x` lints the post
+//! against the wrong network.
+
+use crate::input::{AudienceIn, HistoryIn, ReplyToIn};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// What a post file's front matter says.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub scheduled_at: Option<String>,
+    #[serde(default)]
+    pub audience: Option<AudienceRef>,
+    #[serde(default)]
+    pub reply_to: Option<ReplyToIn>,
+    #[serde(default)]
+    pub history: Option<Vec<HistoryIn>>,
+    /// `unbroadcast: { select: [...], ignore: [...] }`
+    #[serde(default)]
+    pub unbroadcast: Option<FileOptions>,
+}
+
+/// An audience by name (from `[audiences.NAME]`) or written out.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum AudienceRef {
+    Name(String),
+    Inline(AudienceIn),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileOptions {
+    #[serde(default)]
+    pub select: Option<Vec<String>>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+const KEYS: [&str; 8] = ["id", "channel", "language", "scheduled_at", "audience", "reply_to", "history", "unbroadcast"];
+/// Keys whose scalar values are read as text even when YAML/TOML typed them.
+const TEXT_KEYS: [&str; 4] = ["id", "channel", "language", "scheduled_at"];
+
+/// A post file split into front matter and body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split<'a> {
+    pub front: FrontMatter,
+    /// The post text.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_start: usize,
+}
+
+/// A front matter problem: 1-based file line, message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatterError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Splits `text` into front matter (if any) and body. The body is trimmed of
+/// blank lines around it; `body_start` keeps positions true to the file.
+pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
+    let (fm, rest_start) = match find_block(text) {
+        None => (None, 0),
+        Some(b) => {
+            let end = b.end;
+            (Some(b), end)
+        }
+    };
+    let front = match fm {
+        None => FrontMatter::default(),
+        Some(b) => parse(&text[b.content.clone()], b.toml, b.first_line)?,
+    };
+    let rest = &text[rest_start..];
+    let leading = rest.len() - rest.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    // Back up to the start of the first non-blank line so columns stay right.
+    let lead = rest[..leading].rfind('\n').map_or(0, |i| i + 1);
+    let body = rest[lead..].trim_end();
+    Ok(Split { front, body, body_start: rest_start + lead })
+}
+
+struct Block {
+    content: std::ops::Range<usize>,
+    end: usize,
+    toml: bool,
+    /// File line of the first content line.
+    first_line: usize,
+}
+
+fn find_block(text: &str) -> Option<Block> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let t = &text[start..];
+    let (fence, toml) = if t.starts_with("---") {
+        ("---", false)
+    } else if t.starts_with("+++") {
+        ("+++", true)
+    } else {
+        return None;
+    };
+    let first_nl = t.find('\n')?;
+    if t[fence.len()..first_nl].trim() != "" {
+        return None;
+    }
+    let content_start = start + first_nl + 1;
+    let mut pos = content_start;
+    for line in text[content_start..].split_inclusive('\n') {
+        let l = line.trim_end();
+        if l == fence || (!toml && l == "...") {
+            return Some(Block { content: content_start..pos, end: pos + line.len(), toml, first_line: 2 });
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn parse(src: &str, toml: bool, first_line: usize) -> Result<FrontMatter, FrontMatterError> {
+    let value: Value = if toml {
+        let table: toml::Table = toml::from_str(src).map_err(|e| FrontMatterError {
+            line: first_line + e.span().map_or(0, |s| src[..s.start].matches('\n').count()),
+            message: e.message().trim().to_owned(),
+        })?;
+        toml_to_json(toml::Value::Table(table))
+    } else if src.trim().is_empty() {
+        Value::Object(serde_json::Map::new())
+    } else {
+        serde_saphyr::from_str::<Value>(src).map_err(|e| FrontMatterError {
+            line: first_line + e.location().map_or(0, |l| (l.line() as usize).saturating_sub(1)),
+            message: e.to_string().lines().next().unwrap_or("invalid YAML").to_owned(),
+        })?
+    };
+    let Value::Object(map) = value else {
+        return Err(FrontMatterError {
+            line: first_line,
+            message: "front matter must be a mapping of keys to values".into(),
+        });
+    };
+    let line_of = |key: &str| {
+        src.lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with([':', '=']))
+            })
+            .map_or(first_line, |i| first_line + i)
+    };
+    let mut known = serde_json::Map::new();
+    for (k, v) in map {
+        if KEYS.contains(&k.as_str()) {
+            let v = match v {
+                Value::Number(n) if TEXT_KEYS.contains(&k.as_str()) => Value::String(n.to_string()),
+                other => other,
+            };
+            known.insert(k, v);
+        } else if let Some(near) = KEYS.iter().find(|known| is_typo_of(&k, known)) {
+            return Err(FrontMatterError {
+                line: line_of(&k),
+                message: format!("unknown key `{k}`; did you mean `{near}`?"),
+            });
+        }
+    }
+    let keys: Vec<String> = known.keys().cloned().collect();
+    serde_json::from_value::<FrontMatter>(Value::Object(known)).map_err(|e| {
+        let msg = e.to_string();
+        let key = keys.iter().find(|k| msg.contains(k.as_str())).cloned();
+        let line = key.as_deref().map_or(first_line, line_of);
+        FrontMatterError { line, message: msg }
+    })
+}
+
+fn is_typo_of(key: &str, known: &str) -> bool {
+    let k = key.to_ascii_lowercase().replace('-', "_");
+    k == known || (known.len() >= 4 && strsim::damerau_levenshtein(&k, known) <= 2)
+}
+
+fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_front_matter() {
+        let text = "---\ntitle: Launch\nchannel: linkedin\nscheduled_at: 2026-05-04T09:30:00+02:00\naudience: baristas\n---\n\nHello there.\n";
+        let s = split(text).unwrap();
+        assert_eq!(s.front.channel.as_deref(), Some("linkedin"));
+        assert_eq!(s.front.scheduled_at.as_deref(), Some("2026-05-04T09:30:00+02:00"));
+        assert_eq!(s.front.audience, Some(AudienceRef::Name("baristas".into())));
+        assert_eq!(s.body, "Hello there.");
+        assert_eq!(&text[s.body_start..s.body_start + 5], "Hello");
+    }
+
+    #[test]
+    fn toml_front_matter_with_datetime() {
+        let text = "+++\nchannel = \"x\"\nscheduled_at = 2026-05-04T09:30:00+02:00\n[audience]\ninterests = [\"espresso\"]\n+++\nHi";
+        let s = split(text).unwrap();
+        assert_eq!(s.front.scheduled_at.as_deref(), Some("2026-05-04T09:30:00+02:00"));
+        assert!(matches!(s.front.audience, Some(AudienceRef::Inline(ref a)) if a.interests == ["espresso"]));
+    }
+
+    #[test]
+    fn typos_are_errors_with_lines() {
+        let e = split("---\ntitle: x\nchanel: x\n---\nHi").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("did you mean `channel`"), "{}", e.message);
+        let e = split("---\nchannel: [x\n---\nHi").unwrap_err();
+        assert!(e.line >= 2, "{e:?}");
+        let e = split("+++\nchannel = \n+++\nHi").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = split("---\nreply_to: { author: '@a', txt: 'b' }\n---\nHi").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("txt"));
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let s = split("Just a post.\n").unwrap();
+        assert_eq!((s.body, s.body_start), ("Just a post.", 0));
+        // A thematic break later in the file is not front matter.
+        assert_eq!(split("Hi\n---\nthere").unwrap().body, "Hi\n---\nthere");
+    }
+}

@@ -1,0 +1,115 @@
+//! The command line: `unbroadcast lint`, `unbroadcast rules`. A thin shell over
+//! [`crate::Engine`]: it finds settings and files, turns them into requests, and
+//! prints reports. Exit codes follow ripgrep and ruff: 0 clean, 1 findings at or
+//! above `--fail-on`, 2 usage, configuration or input errors.
+
+pub mod frontmatter;
+mod inputs;
+mod lint;
+mod output;
+mod rules_cmd;
+
+use crate::engine::Engine;
+use crate::pack::{PackError, PackSource, read_dir_sources};
+use crate::rules::RuleSet;
+use crate::settings::{FILE_NAMES, Settings};
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// Lint social media drafts for broadcast phrasing, missing personalization and over-posting.
+#[derive(Debug, Parser)]
+#[command(name = "unbroadcast", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Settings file (default: unbroadcast.toml or .unbroadcast.toml in this or a parent directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore settings files.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Extra rule pack directory (repeatable).
+    #[arg(long = "packs", global = true, value_name = "DIR")]
+    pub packs: Vec<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint post files, directories, `.jsonl` request files, or standard input (`-`).
+    Lint(lint::LintArgs),
+    /// List the loaded rules, or explain one.
+    Rules(rules_cmd::RulesArgs),
+}
+
+/// How the process ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Clean = 0,
+    Findings = 1,
+    Error = 2,
+}
+
+/// Runs the command line; returns the exit code.
+pub fn run(cli: Cli) -> Exit {
+    let result = match &cli.command {
+        Command::Lint(args) => lint::run(&cli, args),
+        Command::Rules(args) => rules_cmd::run(&cli, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => Exit::Clean,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            Exit::Error
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Settings as loaded, with where they came from.
+pub struct Loaded {
+    pub settings: Settings,
+    /// The settings file, if one was used.
+    pub file: Option<PathBuf>,
+}
+
+/// Finds and parses the settings file.
+pub fn load_settings(cli: &Cli) -> Result<Loaded> {
+    if cli.no_config {
+        return Ok(Loaded { settings: Settings::default(), file: None });
+    }
+    let file = match &cli.config {
+        Some(p) => Some(p.clone()),
+        None => discover(&std::env::current_dir().context("cannot read the working directory")?),
+    };
+    let Some(file) = file else { return Ok(Loaded { settings: Settings::default(), file: None }) };
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("cannot read settings file {}", file.display()))?;
+    let settings = Settings::parse(&text, &file.display().to_string())?;
+    Ok(Loaded { settings, file: Some(file) })
+}
+
+/// The nearest settings file in `dir` or its parents.
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().flat_map(|d| FILE_NAMES.iter().map(move |n| d.join(n))).find(|p| p.is_file())
+}
+
+/// The engine for these settings: built-in packs, the settings' pack directories,
+/// then `--packs`.
+pub fn build_engine(cli: &Cli, loaded: &Loaded) -> Result<Engine> {
+    let file_name = loaded.file.as_ref().map_or_else(|| "settings".to_owned(), |f| f.display().to_string());
+    let base = loaded.file.as_ref().and_then(|f| f.parent()).unwrap_or(Path::new("."));
+    let mut dirs = loaded.settings.pack_dirs(base);
+    dirs.extend(cli.packs.iter().cloned());
+    let mut extra: Vec<PackSource> = Vec::new();
+    for d in dirs {
+        extra.extend(read_dir_sources(&d).map_err(|e: PackError| anyhow::anyhow!(e))?);
+    }
+    let rules = RuleSet::with_builtin(extra)?;
+    let config = loaded.settings.engine_config(&file_name)?;
+    Engine::new(rules, config).map_err(|e| anyhow::anyhow!("{file_name}: [lint] {e}"))
+}

@@ -1,0 +1,137 @@
+//! `unbroadcast rules [ID]`: what the loaded rules are, and one rule's full docs.
+
+use super::{Cli, Exit, build_engine, load_settings};
+use crate::pack::ExampleSpec;
+use crate::rules::RuleInfo;
+use anyhow::{Result, bail};
+use clap::ValueEnum;
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// A rule id (or category, or prefix) to explain; all rules when omitted.
+    pub id: Option<String>,
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}
+
+pub fn run(cli: &Cli, args: &RulesArgs) -> Result<Exit> {
+    let loaded = load_settings(cli)?;
+    let engine = build_engine(cli, &loaded)?;
+    let set = engine.rules();
+    let selected: Vec<&RuleInfo> = match &args.id {
+        None => set.rules().iter().collect(),
+        Some(id) => {
+            let m = set.matching(id);
+            if m.is_empty() {
+                bail!("no rule matches '{id}'; `unbroadcast rules` lists them");
+            }
+            m.into_iter().map(|i| &set.rules()[i]).collect()
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match (args.format, &args.id) {
+        (RulesFormat::Json, _) => {
+            serde_json::to_writer_pretty(&mut out, &selected)?;
+            writeln!(out)?;
+        }
+        (RulesFormat::Text, None) => {
+            writeln!(out, "{:<36} {:<16} {:<8} {:>6}  languages", "rule", "category", "severity", "points")?;
+            for r in &selected {
+                let sev = format!("{:?}", r.severity).to_lowercase();
+                writeln!(
+                    out,
+                    "{:<36} {:<16} {:<8} {:>6}  {}",
+                    r.id,
+                    r.category.name(),
+                    sev,
+                    r.points,
+                    r.languages.join(", ")
+                )?;
+            }
+            writeln!(
+                out,
+                "\n{} rules; rules version {}. `unbroadcast rules ID` explains one.",
+                selected.len(),
+                set.version()
+            )?;
+        }
+        (RulesFormat::Text, Some(_)) => {
+            for r in selected {
+                explain(&mut out, r)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Clean)
+}
+
+fn explain(out: &mut dyn Write, r: &RuleInfo) -> std::io::Result<()> {
+    let sev = format!("{:?}", r.severity).to_lowercase();
+    writeln!(out, "{}\n{}", r.id, "=".repeat(r.id.len()))?;
+    writeln!(
+        out,
+        "category: {} · severity: {sev} · points: {} (at most {} per post) · languages: {}\n",
+        r.category.name(),
+        r.points,
+        r.max_points,
+        r.languages.join(", ")
+    )?;
+    let first = &r.variants[0];
+    writeln!(out, "What it flags\n  {}\n", first.message)?;
+    writeln!(out, "Why it matters\n  {}\n", first.why)?;
+    writeln!(out, "What to do instead\n  {}\n", first.suggestion)?;
+    for reference in &first.references {
+        writeln!(out, "See: {reference}")?;
+    }
+    for v in &r.variants {
+        writeln!(out, "Examples ({}, {})", v.language, v.source)?;
+        for ex in &v.examples.fire {
+            writeln!(out, "  ✗ {}", example_line(ex))?;
+        }
+        for ex in &v.examples.pass {
+            writeln!(out, "  ✓ {}", example_line(ex))?;
+        }
+        if !v.replacements.is_empty() && v.replacements.iter().any(|x| !x.is_empty()) {
+            writeln!(out, "  replacements: {}", v.replacements.join(" | "))?;
+        }
+    }
+    writeln!(out)
+}
+
+fn example_line(ex: &ExampleSpec) -> String {
+    match ex {
+        ExampleSpec::Text(t) => t.replace('\n', " "),
+        ExampleSpec::Full(f) => {
+            let mut ctx = Vec::new();
+            if let Some(c) = &f.channel {
+                ctx.push(format!("channel {c}"));
+            }
+            if let Some(l) = &f.language {
+                ctx.push(format!("language {l}"));
+            }
+            if f.reply_to.is_some() {
+                ctx.push("a reply".into());
+            }
+            if f.audience.is_some() {
+                ctx.push("with an audience".into());
+            }
+            if f.history.is_some() {
+                ctx.push("with history".into());
+            }
+            if f.options.is_some() {
+                ctx.push("with options".into());
+            }
+            let t: String = f.text.replace('\n', " ");
+            let t = if t.chars().count() > 100 { format!("{}…", t.chars().take(100).collect::<String>()) } else { t };
+            if ctx.is_empty() { t } else { format!("{t}  ({})", ctx.join(", ")) }
+        }
+    }
+}

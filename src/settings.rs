@@ -1,0 +1,140 @@
+//! `unbroadcast.toml`: one settings file for the whole program. `[lint]` holds what
+//! the engine needs (thresholds, caps, rule selection, extra packs, limits),
+//! `[channels.*]` overrides channel policies, `[audiences.*]` names audiences that
+//! posts refer to. Unknown keys are errors with file and line.
+//!
+//! This module parses text; reading files and finding them is the shells' job.
+
+use crate::engine::EngineConfig;
+use crate::input::{AudienceIn, Limits, Thresholds};
+use crate::pack::Category;
+use crate::policy::ChannelPolicyPatch;
+use crate::score::Caps;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The name the CLI and server look for.
+pub const FILE_NAMES: [&str; 2] = ["unbroadcast.toml", ".unbroadcast.toml"];
+
+/// The whole settings file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub lint: LintSettings,
+    /// Channel policy overrides by channel name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, ChannelPolicyPatch>,
+    /// Named audiences (`audience: baristas` in front matter).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub audiences: BTreeMap<String, AudienceIn>,
+}
+
+/// `[lint]`: how drafts are judged.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<Thresholds>,
+    /// Only these rules (ids, categories or id prefixes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
+    /// Extra pack directories, relative to the settings file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packs: Vec<PathBuf>,
+    /// Points one category can contribute at most (default 40).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_cap: Option<u32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub category_caps: BTreeMap<Category, u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
+}
+
+/// A settings file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct SettingsError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Settings {
+    /// Parses a settings file's text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Settings, SettingsError> {
+        toml::from_str::<Settings>(text).map_err(|e| SettingsError {
+            file: file.to_owned(),
+            line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            message: e.message().trim().to_owned(),
+        })
+    }
+
+    /// The engine configuration these settings describe. Channel names are checked
+    /// here; rule selectors are checked when the engine is built.
+    pub fn engine_config(&self, file: &str) -> Result<EngineConfig, SettingsError> {
+        let mut channels = BTreeMap::new();
+        for (name, patch) in &self.channels {
+            let c = name.parse().map_err(|()| SettingsError {
+                file: file.to_owned(),
+                line: None,
+                message: format!("[channels.{name}]: unknown channel '{name}'"),
+            })?;
+            channels.insert(c, patch.clone());
+        }
+        let thresholds = self.lint.thresholds.unwrap_or_default();
+        thresholds.check().map_err(|m| SettingsError {
+            file: file.to_owned(),
+            line: None,
+            message: format!("[lint] {m}"),
+        })?;
+        Ok(EngineConfig {
+            thresholds,
+            caps: Caps {
+                default: self.lint.category_cap.unwrap_or(Caps::default().default),
+                per_category: self.lint.category_caps.clone(),
+            },
+            select: self.lint.select.clone(),
+            ignore: self.lint.ignore.clone(),
+            limits: self.lint.limits.unwrap_or_default(),
+            channels,
+        })
+    }
+
+    /// Extra pack directories, resolved against the directory of the settings file.
+    pub fn pack_dirs(&self, base: &Path) -> Vec<PathBuf> {
+        self.lint.packs.iter().map(|p| if p.is_absolute() { p.clone() } else { base.join(p) }).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_name_the_line() {
+        let e = Settings::parse("[lint]\nthresholds = { review = 30, block = 60 }\nignor = [\"bait\"]\n", "u.toml")
+            .unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("ignor"), "{e}");
+        assert!(e.to_string().starts_with("u.toml:3:"));
+    }
+
+    #[test]
+    fn settings_become_engine_config() {
+        let s = Settings::parse(
+            "[lint]\nselect = [\"broadcast\"]\ncategory_cap = 30\n[lint.category_caps]\nformat = 10\n[channels.linkedin]\ndaily = 2\n[audiences.baristas]\ninterests = [\"espresso\"]\n",
+            "u.toml",
+        )
+        .unwrap();
+        let c = s.engine_config("u.toml").unwrap();
+        assert_eq!(c.caps.of(Category::Format), 10);
+        assert_eq!(c.caps.of(Category::Bait), 30);
+        assert_eq!(c.channels[&crate::channel::Channel::Linkedin].daily, Some(2));
+        assert_eq!(s.audiences["baristas"].interests, ["espresso"]);
+        assert!(Settings::parse("[channels.myspace]\ndaily = 1\n", "u.toml").unwrap().engine_config("u.toml").is_err());
+    }
+}
