@@ -41,6 +41,11 @@ impl Evidence {
     pub fn count_letter(&mut self, c: char) {
         if c.is_ascii_alphabetic() {
             self.latin_letters += 1;
+        } else if c.is_ascii() {
+            // digits, punctuation, space
+        } else if matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}') {
+            // The Arabic letters proper, without the table lookup below.
+            self.arabic_letters += 1;
         } else if c.is_alphabetic() {
             match c {
                 '\u{0600}'..='\u{06FF}'

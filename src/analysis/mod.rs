@@ -112,9 +112,9 @@ impl<'t> Analysis<'t> {
         let mut normalizer = Normalizer::with_capacity(text.len() + 8);
         let mut emoji = Vec::new();
         let mut evidence = Evidence::default();
-        for (i, (b, g)) in text.grapheme_indices(true).enumerate() {
+        crate::text::graphemes::for_each(text, |b, g| {
+            normalizer.push(bounds.len(), g);
             bounds.push(b);
-            normalizer.push(i, g);
             if g.len() == 1 {
                 evidence.count_letter(g.as_bytes()[0] as char);
             } else {
@@ -125,7 +125,7 @@ impl<'t> Analysis<'t> {
                     evidence.count_letter(c);
                 }
             }
-        }
+        });
         let graphemes = bounds.len();
         let norm = normalizer.finish();
         let offsets = OffsetMap::new(text, bounds);
@@ -171,9 +171,16 @@ impl<'t> Analysis<'t> {
         scan_marks(text, &mut features);
         for w in words.iter().filter(|w| w.role == WordRole::Prose) {
             let orig = &text[w.orig.clone()];
-            let (cased, upper) = orig.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(c, u), ch| {
-                let has_case = ch.is_uppercase() || ch.is_lowercase();
-                (c + usize::from(has_case), u + usize::from(ch.is_uppercase()))
+            if orig.chars().next().is_some_and(is_caseless_script) {
+                continue;
+            }
+            let (cased, upper) = orig.chars().fold((0, 0), |(c, u), ch| {
+                let (up, low) = if ch.is_ascii() {
+                    (ch.is_ascii_uppercase(), ch.is_ascii_lowercase())
+                } else {
+                    (ch.is_uppercase(), ch.is_lowercase())
+                };
+                (c + usize::from(up || low), u + usize::from(up))
             });
             if cased > 0 {
                 features.cased_words += 1;
@@ -267,7 +274,14 @@ fn host_of(url: &str) -> String {
 /// Hashtags (`#tag`, not all digits) or mentions (`@user`, `@user@host.tld`).
 fn find_tags(text: &str, sigils: &[char], links: &[Link], hashtag: bool) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for (i, c) in text.char_indices().filter(|(_, c)| sigils.contains(c)) {
+    // The ASCII sigil by memchr; the fullwidth one only in non-ASCII text.
+    let mut at: Vec<(usize, char)> =
+        memchr::memchr_iter(sigils[0] as u8, text.as_bytes()).map(|i| (i, sigils[0])).collect();
+    if !text.is_ascii() {
+        at.extend(text.match_indices(sigils[1]).map(|(i, _)| (i, sigils[1])));
+        at.sort_unstable();
+    }
+    for (i, c) in at {
         if links.iter().any(|l| l.range.contains(&i)) {
             continue;
         }
@@ -309,6 +323,12 @@ fn find_tags(text: &str, sigils: &[char], links: &[Link], hashtag: bool) -> Vec<
         }
     }
     out
+}
+
+/// Letters of scripts without case (Arabic, Hebrew, CJK, …): a word starting with
+/// one cannot be shouted, so the case tables need not be consulted.
+fn is_caseless_script(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{0E00}'..='\u{0EFF}' | '\u{3040}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{FB1D}'..='\u{FEFC}')
 }
 
 fn is_mark(c: char) -> bool {

@@ -99,39 +99,33 @@ fn dedupe_overlaps(out: &mut Vec<(u32, Range<usize>)>, first: usize) {
 /// One compiled pattern.
 #[derive(Debug)]
 struct Pattern {
-    /// The pack's pattern followed by a guard that demands a word boundary after
-    /// it, so the regex engine backtracks to a longer alternative ("friends", not
-    /// "friend") instead of the match failing the boundary check afterwards.
+    /// The pack's pattern followed by `\b{end-half}`, so the regex engine
+    /// backtracks to a longer alternative ("friends", not "friend") instead of the
+    /// match failing the boundary check afterwards. The assertion disables the fast
+    /// DFA on non-ASCII text, which is acceptable here: these run only on posts the
+    /// `RegexSet` already found a match in.
     re: Regex,
     owner: u32,
-    /// The group to report: the pack's own `(?P<hit>…)` if it has one, else the
-    /// whole pattern without the guard.
-    group: &'static str,
+    /// The pattern has a `(?P<hit>…)` group naming the part to report.
+    hit_group: bool,
 }
 
-/// Compiles one pattern of a pack, refusing ones that could match nothing visible.
-pub(crate) fn compile_pattern(p: &str) -> Result<Regex, String> {
-    let re = regex::RegexBuilder::new(p).size_limit(1 << 22).build().map_err(|e| e.to_string())?;
-    if re.is_match("") {
-        return Err("the pattern matches the empty text".into());
+/// Checks one pattern of a pack without compiling it (parsing is cheap; compiling
+/// Unicode classes is not, so each pattern is compiled once, in its set).
+pub(crate) fn check_pattern(p: &str) -> Result<(), String> {
+    let hir = regex_syntax::ParserBuilder::new().build().parse(p).map_err(|e| e.to_string())?;
+    if hir.properties().minimum_len() == Some(0) {
+        return Err("the pattern can match the empty text".into());
     }
-    if re.capture_names().flatten().any(|n| n.starts_with("__")) {
+    if p.contains("(?P<__") || p.contains("(?<__") {
         return Err("group names starting with __ are reserved".into());
     }
-    Ok(re)
+    Ok(())
 }
 
-/// The pattern with the right-hand boundary guard (see [`Pattern::re`]).
-fn guarded(re: &Regex) -> Result<(Regex, &'static str), String> {
-    let group = if re.capture_names().any(|n| n == Some("hit")) { "hit" } else { "__m" };
-    let src = format!("(?P<__m>(?:{}))(?:[^\\p{{L}}\\p{{N}}\\p{{M}}_]|$)", re.as_str());
-    let re = regex::RegexBuilder::new(&src).size_limit(1 << 22).build().map_err(|e| e.to_string())?;
-    Ok((re, group))
-}
-
-/// The patterns of one language, behind a `RegexSet` so that a post that matches
-/// none (most posts) costs one scan.
-#[derive(Debug)]
+/// The patterns of one pack language, behind a `RegexSet` so that a post that
+/// matches none (most posts) costs one scan.
+#[derive(Debug, Default)]
 pub(crate) struct PatternMatcher {
     folded: Option<RegexSet>,
     original: Option<RegexSet>,
@@ -139,21 +133,30 @@ pub(crate) struct PatternMatcher {
     original_patterns: Vec<Pattern>,
 }
 
+/// The lazy DFA's cache per set: large enough that Arabic text with Unicode
+/// classes does not thrash it into the slow fallback engine.
+const DFA_CACHE: usize = 1 << 23;
+
 impl PatternMatcher {
-    pub fn new(patterns: Vec<(Regex, u32, PatternText)>) -> Result<Self, String> {
+    pub fn new(patterns: Vec<(String, u32, PatternText)>) -> Result<Self, String> {
         let (folded, original): (Vec<_>, Vec<_>) = patterns.into_iter().partition(|p| p.2 == PatternText::Folded);
-        let build = |ps: Vec<(Regex, u32, PatternText)>| -> Result<(Option<RegexSet>, Vec<Pattern>), String> {
+        let build = |ps: Vec<(String, u32, PatternText)>| -> Result<(Option<RegexSet>, Vec<Pattern>), String> {
             if ps.is_empty() {
                 return Ok((None, Vec::new()));
             }
             let set = regex::RegexSetBuilder::new(ps.iter().map(|p| p.0.as_str()))
                 .size_limit(1 << 24)
+                .dfa_size_limit(DFA_CACHE)
                 .build()
                 .map_err(|e| e.to_string())?;
             let mut out = Vec::with_capacity(ps.len());
-            for (re, owner, _) in ps {
-                let (re, group) = guarded(&re)?;
-                out.push(Pattern { re, owner, group });
+            for (src, owner, _) in ps {
+                let re = regex::RegexBuilder::new(&format!("(?:{src})\\b{{end-half}}"))
+                    .size_limit(1 << 22)
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                let hit_group = re.capture_names().any(|n| n == Some("hit"));
+                out.push(Pattern { re, owner, hit_group });
             }
             Ok((Some(set), out))
         };
@@ -172,9 +175,18 @@ impl PatternMatcher {
             let Some(set) = set else { continue };
             for i in set.matches(text).iter() {
                 let p = &pats[i];
-                for c in p.re.captures_iter(text) {
-                    if let Some(m) = c.name(p.group).filter(|m| !m.is_empty() && boundaries_ok(text, m.range(), lang)) {
-                        out.push((p.owner, m.range(), folded));
+                if p.hit_group {
+                    for c in p.re.captures_iter(text) {
+                        if let Some(m) = c.name("hit").filter(|m| !m.is_empty() && boundaries_ok(text, m.range(), lang))
+                        {
+                            out.push((p.owner, m.range(), folded));
+                        }
+                    }
+                } else {
+                    for m in p.re.find_iter(text) {
+                        if boundaries_ok(text, m.range(), lang) {
+                            out.push((p.owner, m.range(), folded));
+                        }
                     }
                 }
             }

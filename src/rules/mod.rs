@@ -21,7 +21,7 @@ use crate::pack::{
 use crate::policy::{ChannelPolicy, Policies};
 use crate::text::normalize_str;
 use code::CodeRule;
-use matchers::{MetricRule, PatternMatcher, PhraseMatcher, compile_pattern};
+use matchers::{MetricRule, PatternMatcher, PhraseMatcher, check_pattern};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -94,6 +94,7 @@ pub struct RuleSet {
     /// Flat table: variant id → (rule index, variant index).
     variants: Vec<(usize, usize)>,
     phrases: [PhraseMatcher; 4],
+    /// Any, en, de, ar.
     patterns: [PatternMatcher; 4],
     metrics: Vec<(PackLang, MetricRule)>,
     code: Vec<(PackLang, VariantId, Box<dyn CodeRule>)>,
@@ -175,7 +176,7 @@ impl RuleSet {
         let mut by_id: HashMap<String, usize> = HashMap::new();
         // Declarative parts, gathered per variant before the matchers are built.
         let mut phrase_lists: Vec<(PackLang, VariantIdx, Vec<PhraseEntry>)> = Vec::new();
-        let mut pattern_lists: Vec<(PackLang, VariantIdx, Vec<regex::Regex>, PatternText)> = Vec::new();
+        let mut pattern_lists: Vec<(PackLang, VariantIdx, Vec<String>, PatternText)> = Vec::new();
         let mut metric_list: Vec<(PackLang, VariantIdx, MetricRule)> = Vec::new();
         let mut code_list: Vec<(PackLang, VariantIdx, Box<dyn CodeRule>)> = Vec::new();
         let mut lexicon_specs: BTreeMap<Lang, Vec<LexiconSpec>> = BTreeMap::new();
@@ -308,9 +309,9 @@ impl RuleSet {
                     Kind::Pattern => {
                         let mut res = Vec::new();
                         for p in &spec.patterns {
-                            let re = compile_pattern(p.get_ref())
+                            check_pattern(p.get_ref())
                                 .map_err(|e| at.err_at(pack.line(p.span().start), "patterns", e))?;
-                            res.push(re);
+                            res.push(p.get_ref().clone());
                         }
                         pattern_lists.push((lang, v, res, spec.text.unwrap_or_default()));
                     }
@@ -430,11 +431,13 @@ impl RuleSet {
         for set in &phrase_sets {
             phrase_matchers.push(PhraseMatcher::new(set).map_err(|e| build_err("phrases", e))?);
         }
+        // One pattern set per pack language: language-independent patterns are
+        // compiled once, not once per language.
         let mut pattern_matchers = Vec::with_capacity(4);
-        for l in SLOTS {
+        for l in [PackLang::Any, PackLang::Only(Lang::En), PackLang::Only(Lang::De), PackLang::Only(Lang::Ar)] {
             let mut ps = Vec::new();
             for (lang, v, res, on) in &pattern_lists {
-                if lang.applies_to(l) {
+                if *lang == l {
                     ps.extend(res.iter().map(|re| (re.clone(), vid(*v), *on)));
                 }
             }
@@ -567,7 +570,11 @@ impl RuleSet {
             }
         }
         let mut phits = Vec::new();
-        self.patterns[slot].find(a, &mut phits);
+        // Slot 0 holds the language-independent patterns, 1–3 en, de, ar.
+        self.patterns[0].find(a, &mut phits);
+        if lang != Lang::Other {
+            self.patterns[slot + 1].find(a, &mut phits);
+        }
         for (v, r, folded) in phits {
             if on(v) && context_ok(v) {
                 push(v, Hit::at(if folded { a.orig_range(r) } else { r }));

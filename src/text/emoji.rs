@@ -13,6 +13,10 @@ pub fn is_emoji_grapheme(g: &str) -> bool {
         // `#`, `*` and digits are emoji only as keycaps (`1️⃣`).
         return g.contains('\u{20E3}');
     }
+    if first < '\u{2000}' {
+        // Below U+2000 only © and ® are emoji, and only with U+FE0F.
+        return matches!(first, '©' | '®') && g.contains('\u{FE0F}');
+    }
     if is_regional_indicator(first) {
         return chars.next().is_some_and(is_regional_indicator);
     }

@@ -2,6 +2,7 @@
 //! matching form, and emoji recognition.
 
 pub mod emoji;
+pub mod graphemes;
 pub mod normalize;
 pub mod offsets;
 

@@ -48,7 +48,10 @@ pub fn at_word_boundaries(text: &str, range: std::ops::Range<usize>) -> bool {
 
 /// Letters, digits and the underscore (which joins words in hashtags and handles).
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}') || c.is_alphanumeric()
 }
 
 /// Builds a [`Normalized`] one grapheme cluster at a time, so the caller's single
@@ -77,9 +80,15 @@ impl Normalizer {
             } else {
                 self.out.text.push(c.to_ascii_lowercase() as char);
             }
+        } else if let Some(c) = single_plain_letter(g) {
+            fold_char(c, &mut self.out.text);
         } else if g.chars().all(char::is_whitespace) {
             if !self.out.text.ends_with(' ') {
                 self.out.text.push(' ');
+            }
+        } else if unicode_normalization::is_nfkc_quick(g.chars()) == unicode_normalization::IsNormalized::Yes {
+            for c in g.chars() {
+                fold_char(c, &mut self.out.text);
             }
         } else {
             for c in g.nfkc() {
@@ -94,6 +103,15 @@ impl Normalizer {
     pub fn finish(self) -> Normalized {
         self.out
     }
+}
+
+/// A cluster that is one Arabic or Latin-1 letter: NFKC-stable and not white
+/// space, so it can be folded without the table lookups.
+fn single_plain_letter(g: &str) -> Option<char> {
+    let mut it = g.chars();
+    let c = it.next()?;
+    let plain = matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{00C0}'..='\u{00FF}');
+    (plain && it.next().is_none() && c != '×' && c != '÷').then_some(c)
 }
 
 /// The folded form of a standalone string (phrases in packs, audience interests).
@@ -126,6 +144,8 @@ fn fold_char(c: char, out: &mut String) {
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{00B4}' | '`' => '\'',
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '«' | '»' | '‹' | '›' => '"',
         '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        // Arabic letters and Latin-1/Extended-A letters need no table lookups.
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' => c,
         _ => {
             if c.is_whitespace() {
                 if !out.ends_with(' ') {

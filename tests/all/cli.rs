@@ -1,0 +1,203 @@
+//! The `unbroadcast` binary, run as a user runs it: files in a temporary
+//! directory, exit codes, and what it prints for good and bad input.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the binary in `dir` with `args`, feeding `stdin`.
+pub fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unbroadcast"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+pub fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        let p = d.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    d
+}
+
+const BROADCAST: &[u8] =
+    b"---\nchannel: x\n---\nWe're excited to announce our new range. Shop now, limited time offer! Like and share to win!\n";
+const FRIENDLY: &[u8] = b"Anna, the blue mug you asked about is back on Friday. Should we keep one for you?\n";
+
+#[test]
+fn lints_a_post_file_with_file_positions() {
+    let d = dir_with(&[("posts/launch.md", BROADCAST)]);
+    let r = run(d.path(), &["lint", "posts/launch.md"], b"");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // Line 4 of the file (after three front matter lines), column of the phrase.
+    assert!(r.stdout.contains("posts/launch.md:4:7: broadcast.announcement"), "{}", r.stdout);
+    assert!(r.stdout.contains("posts/launch.md:4:52: broadcast.hard-sell"), "{}", r.stdout);
+    assert!(r.stdout.contains("^^^^^^^^"), "{}", r.stdout);
+}
+
+#[test]
+fn clean_post_exits_zero_and_fail_on_block_lets_review_pass() {
+    let d = dir_with(&[("a.txt", FRIENDLY), ("b.md", BROADCAST)]);
+    assert_eq!(run(d.path(), &["lint", "a.txt"], b"").code, 0);
+    let r = run(d.path(), &["lint", "--fail-on", "never", "b.md"], b"");
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn directories_are_walked_and_stdin_is_read() {
+    let d = dir_with(&[("posts/a.md", BROADCAST), ("posts/b.txt", FRIENDLY), ("posts/skip.png", b"\x89PNG")]);
+    let r = run(d.path(), &["lint", "posts"], b"");
+    assert!(r.stdout.contains("Linted 2 posts"), "{}", r.stdout);
+    let r = run(d.path(), &["lint", "-"], b"Like and share to win! Limited time offer, shop now!");
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("-:1:1: bait.share"), "{}", r.stdout);
+}
+
+#[test]
+fn json_and_jsonl_are_the_report_shape() {
+    let d = dir_with(&[("a.md", BROADCAST)]);
+    let r = run(d.path(), &["lint", "--format", "json", "a.md"], b"");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v[0]["path"], "a.md");
+    assert!(v[0]["score"].as_u64().unwrap() > 0);
+    let hard_sell = v[0]["warnings"].as_array().unwrap().iter().find(|w| w["rule"] == "broadcast.hard-sell").unwrap();
+    assert_eq!(hard_sell["span"]["line"], 4);
+    assert_eq!(hard_sell["excerpt"], "Shop now");
+    let r = run(d.path(), &["lint", "--format", "jsonl", "a.md"], b"");
+    assert_eq!(r.stdout.lines().count(), 1);
+}
+
+#[test]
+fn empty_text_is_a_clear_error() {
+    let d = dir_with(&[("empty.md", b"---\nchannel: x\n---\n\n"), ("ok.txt", FRIENDLY)]);
+    let r = run(d.path(), &["lint", "empty.md", "ok.txt"], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("empty.md: error: /post/text: the draft is empty"), "{}", r.stdout);
+    assert!(r.stdout.contains("ok.txt: score"), "the other file is still linted: {}", r.stdout);
+}
+
+#[test]
+fn a_megabyte_of_text_is_refused_by_the_limit_or_linted_when_allowed() {
+    let big = "Shop now, limited time offer! Like and share to win! ".repeat(1 << 20 >> 5);
+    assert!(big.len() >= 1 << 20);
+    let d = dir_with(&[("big.txt", big.as_bytes())]);
+    let r = run(d.path(), &["lint", "big.txt"], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("the limit is 20000"), "{}", r.stdout);
+    std::fs::write(d.path().join("unbroadcast.toml"), "[lint.limits]\nmax_text_chars = 2000000\nmax_history = 1000\n")
+        .unwrap();
+    let r = run(d.path(), &["lint", "--quiet", "big.txt"], b"");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("broadcast.hard-sell"));
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_line_and_others_go_on() {
+    let d = dir_with(&[("bad.txt", b"fine line\nbroken \xff byte\n"), ("ok.txt", FRIENDLY)]);
+    let r = run(d.path(), &["lint", "bad.txt", "ok.txt"], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("bad.txt:2: error: not valid UTF-8"), "{}", r.stdout);
+    assert!(r.stdout.contains("ok.txt: score"), "{}", r.stdout);
+}
+
+#[test]
+fn front_matter_typo_names_the_line() {
+    let d = dir_with(&[("typo.md", b"---\ntitle: Hello\nchanel: x\n---\nHi there, how are you?\n")]);
+    let r = run(d.path(), &["lint", "typo.md"], b"");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.contains("typo.md:3: error: front matter: unknown key `chanel`; did you mean `channel`?"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_bad_jsonl_line_does_not_sink_the_others() {
+    let jsonl = concat!(
+        "{\"id\":\"a\",\"post\":{\"text\":\"Buy now, limited time offer!\"}}\n",
+        "[1, 2, 3]\n",
+        "{\"id\":\"c\",\"post\":{\"text\":\"hi\",\"channel\":\"myspace\"}}\n",
+        "not json\n",
+        "\n",
+        "{\"id\":\"e\",\"post\":{\"text\":\"Anna, is Tuesday good for you?\"}}\n",
+    );
+    let d = dir_with(&[("req.jsonl", jsonl.as_bytes())]);
+    let r = run(d.path(), &["lint", "--format", "jsonl", "req.jsonl"], b"");
+    assert_eq!(r.code, 2);
+    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!((lines[0]["id"].as_str(), lines[0]["line"].as_u64()), (Some("a"), Some(1)));
+    assert!(lines[1]["error"]["message"].as_str().unwrap().contains("expected a JSON object"));
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[2]["error"]["pointer"], "/post/channel");
+    assert_eq!(lines[3]["line"], 4);
+    assert_eq!(lines[4]["id"], "e");
+    let r = run(d.path(), &["lint", "req.jsonl"], b"");
+    assert!(r.stdout.contains("req.jsonl:2: error: expected a JSON object"), "{}", r.stdout);
+}
+
+#[test]
+fn settings_errors_exit_2_with_file_and_line() {
+    let d = dir_with(&[
+        ("unbroadcast.toml", b"[lint]\nselect = [\"broadcast\"]\nignroe = [\"bait\"]\n"),
+        ("a.txt", FRIENDLY),
+    ]);
+    let r = run(d.path(), &["lint", "a.txt"], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unbroadcast.toml:3"), "{}", r.stderr);
+    assert!(r.stderr.contains("ignroe"), "{}", r.stderr);
+    let r = run(d.path(), &["--no-config", "lint", "--select", "nonsense", "a.txt"], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no rule matches 'nonsense'"), "{}", r.stderr);
+}
+
+#[test]
+fn rules_lists_and_explains() {
+    let d = dir_with(&[]);
+    let r = run(d.path(), &["rules"], b"");
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("broadcast.hard-sell"));
+    let r = run(d.path(), &["rules", "bait.tag"], b"");
+    assert!(r.stdout.contains("Why it matters") && r.stdout.contains("✗ Tag a friend"), "{}", r.stdout);
+    let r = run(d.path(), &["rules", "--format", "json", "format"], b"");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().all(|r| r["category"] == "format"));
+    assert!(v[0]["languages"].is_array() && v[0]["severity"].is_string() && v[0]["points"].is_u64());
+    assert_eq!(run(d.path(), &["rules", "nope.nothing"], b"").code, 2);
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unbroadcast"))
+        .args(["rules", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
