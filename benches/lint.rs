@@ -2,6 +2,9 @@
 //! each language, a 3,000-character post, and compiling the packs at start.
 //! Run: `cargo bench --bench lint`. Figures are recorded in docs/performance.md.
 
+// A benchmark may panic on setup failure: that is its error report.
+#![allow(clippy::expect_used)]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use unbroadcast::Engine;
