@@ -207,3 +207,23 @@ fn rules_version_changes_with_the_packs() {
     assert_ne!(base.version(), more.version());
     assert!(more.get("bait.extra").is_some());
 }
+
+/// docs/rules.md carries a complete pack: it must load next to the built-in ones
+/// and its examples must behave as the page says.
+#[test]
+fn the_documented_pack_loads_and_its_examples_hold() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md")).unwrap();
+    let block = doc.split("<!-- doc-pack:start -->").nth(1).unwrap().split("<!-- doc-pack:end -->").next().unwrap();
+    let toml = block.trim().trim_start_matches("```toml").trim_end_matches("```");
+    let set = RuleSet::with_builtin(vec![PackSource { name: "docs/rules.md".into(), text: toml.into() }]).unwrap();
+    let engine = unbroadcast::Engine::new(set, unbroadcast::EngineConfig::default()).unwrap();
+    let rule = engine.rules().get("bait.link-in-comments").expect("the documented rule is loaded");
+    for v in &rule.variants {
+        for (fire, list) in [(true, &v.examples.fire), (false, &v.examples.pass)] {
+            for ex in list {
+                let r = engine.lint_request(RuleSet::example_request(v, ex), now()).unwrap();
+                assert_eq!(r.warnings.iter().any(|w| w.rule == rule.id), fire, "{:?}", ex.text());
+            }
+        }
+    }
+}
