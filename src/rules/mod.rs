@@ -562,11 +562,17 @@ impl RuleSet {
             }
         };
 
+        // Prose rules do not read links: "example.com/synergy" is an address, not
+        // buzzword speak. (Patterns on the original text still see them, so an
+        // unfilled {placeholder} in a URL is caught.)
+        let in_link =
+            |r: &Range<usize>| a.features.links.iter().any(|l| l.range.start <= r.start && r.end <= l.range.end);
         let mut hits = Vec::new();
         self.phrases[slot].find(a, &mut hits);
         for (v, r) in hits {
-            if on(v) && context_ok(v) {
-                push(v, Hit::at(a.orig_range(r)));
+            let r = a.orig_range(r);
+            if on(v) && context_ok(v) && !in_link(&r) {
+                push(v, Hit::at(r));
             }
         }
         let mut phits = Vec::new();
@@ -576,8 +582,9 @@ impl RuleSet {
             self.patterns[slot + 1].find(a, &mut phits);
         }
         for (v, r, folded) in phits {
-            if on(v) && context_ok(v) {
-                push(v, Hit::at(if folded { a.orig_range(r) } else { r }));
+            let r = if folded { a.orig_range(r) } else { r };
+            if on(v) && context_ok(v) && !(folded && in_link(&r)) {
+                push(v, Hit::at(r));
             }
         }
         for (l, m) in &self.metrics {

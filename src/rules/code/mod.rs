@@ -5,6 +5,7 @@
 
 mod format_hashtag_stuffing;
 mod format_too_long;
+mod format_url_shortener;
 mod personalization_interests_ignored;
 mod personalization_locale_mismatch;
 mod personalization_we_vs_you;
@@ -31,6 +32,7 @@ pub struct CodeRuleDef {
 pub static REGISTRY: &[CodeRuleDef] = &[
     format_hashtag_stuffing::DEF,
     format_too_long::DEF,
+    format_url_shortener::DEF,
     personalization_interests_ignored::DEF,
     personalization_locale_mismatch::DEF,
     personalization_we_vs_you::DEF,
