@@ -27,7 +27,7 @@ struct UrlShortener {
 impl CodeRule for UrlShortener {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         for link in &cx.analysis.features.links {
-            if self.hosts.iter().any(|h| *h == link.host) {
+            if self.hosts.contains(&link.host) {
                 out.push(Hit::at(link.range.clone()).arg("host", &link.host));
             }
         }
