@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod channel;
 pub mod cli;
 pub mod engine;
+pub mod eval;
 pub mod input;
 pub mod lang;
 pub mod pack;

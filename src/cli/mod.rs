@@ -3,6 +3,7 @@
 //! prints reports. Exit codes follow ripgrep and ruff: 0 clean, 1 findings at or
 //! above `--fail-on`, 2 usage, configuration or input errors.
 
+pub mod eval;
 pub mod frontmatter;
 mod inputs;
 mod lint;
@@ -40,6 +41,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// List the loaded rules, or explain one.
     Rules(rules_cmd::RulesArgs),
+    /// Measure the rules on labelled posts: ROC AUC, recall and false positives, per-rule hit rates.
+    Eval(eval::EvalArgs),
 }
 
 /// How the process ends.
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> Exit {
     let result = match &cli.command {
         Command::Lint(args) => lint::run(&cli, args),
         Command::Rules(args) => rules_cmd::run(&cli, args),
+        Command::Eval(args) => eval::run(&cli, args),
     };
     match result {
         Ok(code) => code,

@@ -201,3 +201,28 @@ fn a_closed_pipe_is_not_an_error() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn eval_prints_auc_and_rule_tables() {
+    let rows = concat!(
+        "{\"id\":\"1\",\"lang\":\"en\",\"source\":\"t\",\"label\":\"broadcast\",\"text\":\"Shop now, limited time offer! Like and share to win!\"}\n",
+        "{\"id\":\"2\",\"lang\":\"en\",\"source\":\"t\",\"label\":\"broadcast\",\"text\":\"Dear valued customers, buy now while supplies last!!!\"}\n",
+        "{\"id\":\"3\",\"lang\":\"en\",\"source\":\"t\",\"label\":\"not\",\"text\":\"Anna, is Tuesday good for you?\"}\n",
+        "{\"id\":\"4\",\"lang\":\"en\",\"source\":\"t\",\"label\":\"not\",\"text\":\"See you at the station at six?\"}\n",
+    );
+    let d = dir_with(&[("l.jsonl", rows.as_bytes())]);
+    let r = run(d.path(), &["eval", "--format", "json", "l.jsonl"], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["overall"]["auc"], 1.0);
+    assert_eq!(v["by_language"]["en"]["broadcast"], 2);
+    assert!(
+        v["rules"]["all"].as_array().unwrap().iter().any(|r| r["rule"] == "broadcast.hard-sell" && r["s_o"] == 1.0)
+    );
+    let r = run(d.path(), &["eval", "l.jsonl"], b"");
+    assert!(r.stdout.contains("| en | 2 | 2 | 1.000 |"), "{}", r.stdout);
+    let d = dir_with(&[("bad.jsonl", b"{\"id\":1}\n")]);
+    let r = run(d.path(), &["eval", "bad.jsonl"], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad.jsonl:1"), "{}", r.stderr);
+}
