@@ -35,6 +35,23 @@ pub(crate) struct Evidence {
     pub de_stopwords: usize,
     /// ä, ö, ü, ß: letters English does not use.
     pub german_letters: usize,
+    /// Function words of other Latin-script languages (Spanish, French, …).
+    pub other_stopwords: usize,
+}
+
+/// Frequent function words of Spanish, French, Italian, Portuguese, Dutch and
+/// Turkish that are not English or German words: evidence for "other".
+const OTHER_STOPWORDS: [&str; 64] = [
+    "que", "los", "las", "por", "para", "una", "del", "con", "pero", "muy", "como", "está", "esta", "gracias", "hola",
+    "les", "des", "une", "pour", "avec", "est", "sont", "dans", "sur", "pas", "vous", "nous", "très", "merci",
+    "bonjour", "qui", "che", "della", "sono", "grazie", "perché", "anche", "questo", "não", "uma", "com", "mais",
+    "também", "obrigado", "você", "het", "een", "niet", "zijn", "voor", "ook", "maar", "dit", "bir", "ve", "bu",
+    "için", "çok", "ile", "gibi", "el", "la", "le", "de",
+];
+
+/// Whether a folded word is one of [`OTHER_STOPWORDS`].
+pub(crate) fn is_other_stopword(w: &str) -> bool {
+    w.len() <= 8 && OTHER_STOPWORDS.contains(&w)
 }
 
 impl Evidence {
@@ -82,6 +99,10 @@ pub(crate) fn detect(text: &str, ev: &Evidence, hint: Option<Lang>) -> LanguageI
         return detected(Lang::Other, share(ev.other_letters));
     }
     // Latin script: English, German or another language.
+    let other = ev.other_stopwords as f64;
+    if other >= 2.0 && other > (ev.en_stopwords + ev.de_stopwords) as f64 {
+        return detected(Lang::Other, 0.5 + 0.4 * (other / (other + 2.0)));
+    }
     let en = ev.en_stopwords as f64;
     let de = ev.de_stopwords as f64 + 1.5 * (ev.german_letters.min(4) as f64);
     let total = en + de;

@@ -161,6 +161,7 @@ impl<'t> Analysis<'t> {
                     let s = &norm.text[w.norm.clone()];
                     evidence.en_stopwords += usize::from(lexicons.en.is_stopword(s));
                     evidence.de_stopwords += usize::from(lexicons.de.is_stopword(s));
+                    evidence.other_stopwords += usize::from(detect::is_other_stopword(s));
                 }
                 detect::detect(text, &evidence, hint)
             }
@@ -451,6 +452,17 @@ mod tests {
         assert_eq!(a.features.caps_words.iter().map(s).collect::<Vec<_>>(), ["LOVE"]);
         assert_eq!(a.features.first_person_plural.len(), 2);
         assert_eq!(a.features.invitations.iter().map(s).collect::<Vec<_>>(), ["Let us know"]);
+    }
+
+    #[test]
+    fn spanish_is_other() {
+        let a = Analysis::new(
+            "Hola Carmen, por el momento no es posible elegir el transportista de tu pedido",
+            None,
+            None,
+            &lexicons(),
+        );
+        assert_eq!(a.language.code, Lang::Other);
     }
 
     #[test]

@@ -77,7 +77,7 @@ impl PhraseMatcher {
 
 /// Sorts `out[first..]` by variant and position, keeping per variant only
 /// non-overlapping hits, longest first.
-fn dedupe_overlaps(out: &mut Vec<(u32, Range<usize>)>, first: usize) {
+pub(crate) fn dedupe_overlaps(out: &mut Vec<(u32, Range<usize>)>, first: usize) {
     let tail = &mut out[first..];
     tail.sort_by(|a, b| {
         (a.0, a.1.start, std::cmp::Reverse(a.1.end)).cmp(&(b.0, b.1.start, std::cmp::Reverse(b.1.end)))

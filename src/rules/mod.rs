@@ -569,12 +569,8 @@ impl RuleSet {
             |r: &Range<usize>| a.features.links.iter().any(|l| l.range.start <= r.start && r.end <= l.range.end);
         let mut hits = Vec::new();
         self.phrases[slot].find(a, &mut hits);
-        for (v, r) in hits {
-            let r = a.orig_range(r);
-            if on(v) && context_ok(v) && !in_link(&r) {
-                push(v, Hit::at(r));
-            }
-        }
+        let mut declared: Vec<(u32, Range<usize>)> = Vec::with_capacity(hits.len());
+        declared.extend(hits.into_iter().map(|(v, r)| (v, a.orig_range(r))).filter(|(_, r)| !in_link(r)));
         let mut phits = Vec::new();
         // Slot 0 holds the language-independent patterns, 1–3 en, de, ar.
         self.patterns[0].find(a, &mut phits);
@@ -583,7 +579,15 @@ impl RuleSet {
         }
         for (v, r, folded) in phits {
             let r = if folded { a.orig_range(r) } else { r };
-            if on(v) && context_ok(v) && !(folded && in_link(&r)) {
+            if !(folded && in_link(&r)) {
+                declared.push((v, r));
+            }
+        }
+        // Several patterns (or phrases) of one rule may match the same words:
+        // report each stretch of text once per rule, the longest match.
+        matchers::dedupe_overlaps(&mut declared, 0);
+        for (v, r) in declared {
+            if on(v) && context_ok(v) {
                 push(v, Hit::at(r));
             }
         }

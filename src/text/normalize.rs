@@ -74,18 +74,14 @@ impl Normalizer {
             // Fast path: most clusters in most posts are one ASCII byte.
             let c = b[0];
             if c.is_ascii_whitespace() {
-                if !self.out.text.ends_with(' ') {
-                    self.out.text.push(' ');
-                }
+                push_space(&mut self.out.text, c == b'\n' || c == b'\r');
             } else {
                 self.out.text.push(c.to_ascii_lowercase() as char);
             }
         } else if let Some(c) = single_plain_letter(g) {
             fold_char(c, &mut self.out.text);
         } else if g.chars().all(char::is_whitespace) {
-            if !self.out.text.ends_with(' ') {
-                self.out.text.push(' ');
-            }
+            push_space(&mut self.out.text, g.chars().any(is_line_break));
         } else if unicode_normalization::is_nfkc_quick(g.chars()) == unicode_normalization::IsNormalized::Yes {
             for c in g.chars() {
                 fold_char(c, &mut self.out.text);
@@ -112,6 +108,25 @@ fn single_plain_letter(g: &str) -> Option<char> {
     let c = it.next()?;
     let plain = matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{00C0}'..='\u{00FF}');
     (plain && it.next().is_none() && c != '×' && c != '÷').then_some(c)
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Appends white space: a run folds to one space, or to one line break if it
+/// holds one (patterns may anchor at line starts; phrases do not run across lines).
+fn push_space(out: &mut String, line_break: bool) {
+    match out.as_bytes().last() {
+        Some(b'\n') => {}
+        Some(b' ') if line_break => {
+            // Same length, same source cluster: upgrade the space in place.
+            out.pop();
+            out.push('\n');
+        }
+        Some(b' ') => {}
+        _ => out.push(if line_break { '\n' } else { ' ' }),
+    }
 }
 
 /// The folded form of a standalone string (phrases in packs, audience interests).
@@ -148,9 +163,7 @@ fn fold_char(c: char, out: &mut String) {
         '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' => c,
         _ => {
             if c.is_whitespace() {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+                push_space(out, is_line_break(c));
                 return;
             }
             if matches!(c.general_category(), GeneralCategory::NonspacingMark | GeneralCategory::Format) {
@@ -182,6 +195,7 @@ mod tests {
     #[test]
     fn folds_case_quotes_and_space() {
         assert_eq!(normalize_str("We’re  EXCITED\tto"), "we're excited to");
+        assert_eq!(normalize_str("new \r\n\n  Shop now"), "new\nshop now");
         assert_eq!(normalize_str("𝐁𝐔𝐘 ＮＯＷ"), "buy now");
         assert_eq!(normalize_str("Straße"), "strasse");
         assert_eq!(normalize_str("Größe"), "grösse");

@@ -174,7 +174,7 @@ fn malformed_packs_are_refused_with_file_rule_and_field() {
         // bad params of a code rule
         ("[pack]\nlanguage = \"de\"\n[[rule]]\nid = \"personalization.we-vs-you\"\ncategory = \"personalization\"\nkind = \"code\"\nseverity = \"info\"\npoints = 8\nmessage = \"m\"\nwhy = \"w\"\nsuggestion = \"s\"\nparams = { min_we = 3 }\n[rule.examples]\nfire = [\"a\"]\npass = [\"b\"]\n".to_owned(), vec!["personalization.we-vs-you", "params", "ratio"]),
         // points that differ between languages of one rule
-        ("[pack]\nlanguage = \"de\"\n[[rule]]\nid = \"bait.share\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz teilen\"]\nseverity = \"warning\"\npoints = 3\nmessage = \"m\"\nwhy = \"w\"\nsuggestion = \"s\"\n[rule.examples]\nfire = [\"a\"]\npass = [\"b\"]\n".to_owned(), vec!["bait.share", "points"]),
+        ("[pack]\nlanguage = \"any\"\n[[rule]]\nid = \"bait.share\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz teilen\"]\nseverity = \"warning\"\npoints = 3\nmessage = \"m\"\nwhy = \"w\"\nsuggestion = \"s\"\n[rule.examples]\nfire = [\"a\"]\npass = [\"b\"]\n".to_owned(), vec!["bait.share", "points"]),
         // no examples
         (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz unique\"]\n{}", RULE_TAIL.replace("fire = [\"a\"]", "fire = []")), vec!["bait.extra", "examples"]),
         // an example that is not a valid request
