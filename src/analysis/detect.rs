@@ -37,6 +37,8 @@ pub(crate) struct Evidence {
     pub german_letters: usize,
     /// Function words of other Latin-script languages (Spanish, French, …).
     pub other_stopwords: usize,
+    /// Letters of Persian and Urdu that Arabic does not use (پ چ ژ ی ے ٹ …).
+    pub persian_letters: usize,
 }
 
 /// Frequent function words of Spanish, French, Italian, Portuguese, Dutch and
@@ -60,11 +62,15 @@ impl Evidence {
             self.latin_letters += 1;
         } else if c.is_ascii() {
             // digits, punctuation, space
-        } else if matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}') {
+        } else if matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}') {
             // The Arabic letters proper, without the table lookup below.
             self.arabic_letters += 1;
         } else if c.is_alphabetic() {
             match c {
+                'پ' | 'چ' | 'ژ' | 'ی' | 'ے' | 'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ہ' | 'ھ' => {
+                    self.arabic_letters += 1;
+                    self.persian_letters += 1;
+                }
                 '\u{0600}'..='\u{06FF}'
                 | '\u{0750}'..='\u{077F}'
                 | '\u{08A0}'..='\u{08FF}'
@@ -93,6 +99,11 @@ pub(crate) fn detect(text: &str, ev: &Evidence, hint: Option<Lang>) -> LanguageI
     }
     let share = |n: usize| n as f64 / letters as f64;
     if share(ev.arabic_letters) >= 0.5 {
+        // Persian and Urdu write with Arabic letters plus a few of their own.
+        let p = ev.persian_letters as f64 / ev.arabic_letters as f64;
+        if ev.persian_letters >= 2 && p >= 0.04 {
+            return detected(Lang::Other, 0.5 + p.min(0.5));
+        }
         return detected(Lang::Ar, 0.5 + share(ev.arabic_letters) / 2.0);
     }
     if share(ev.other_letters) >= 0.5 {

@@ -40,6 +40,10 @@ pub struct LexiconSpec {
     /// Phrases that invite an answer ("let us know", "was meint ihr").
     #[serde(default)]
     pub invitations: Vec<String>,
+    /// Attached prefixes to strip when a word is not found as written (Arabic
+    /// و "and", ف "so": وشاركونا is شاركونا).
+    #[serde(default)]
+    pub strip_prefixes: Vec<String>,
 }
 
 pub(crate) const SECOND: u8 = 1;
@@ -55,7 +59,10 @@ pub struct Lexicon {
     first_plural_suffixes: Vec<String>,
     suffix_min_stem: usize,
     suffix_exceptions: HashMap<Box<str>, ()>,
+    strip_prefixes: Vec<String>,
     invitations: Option<AhoCorasick>,
+    /// Pronoun entries of several words ("يا جماعة"), with their flags.
+    multiword: Option<(AhoCorasick, Vec<u8>)>,
 }
 
 impl Lexicon {
@@ -63,14 +70,23 @@ impl Lexicon {
     pub fn compile<'a>(specs: impl IntoIterator<Item = &'a LexiconSpec>) -> Result<Lexicon, String> {
         let mut lex = Lexicon { suffix_min_stem: 2, ..Lexicon::default() };
         let mut invitations = Vec::new();
+        let mut multi: Vec<(String, u8)> = Vec::new();
         for spec in specs {
             for (list, flag) in
                 [(&spec.second_person, SECOND), (&spec.first_person_plural, FIRST_PLURAL), (&spec.stopwords, STOP)]
             {
                 for w in list {
-                    *lex.words.entry(normalize_str(w).into()).or_default() |= flag;
+                    let f = normalize_str(w);
+                    if f.contains([' ', '\n']) {
+                        if flag != STOP {
+                            multi.push((f, flag));
+                        }
+                    } else {
+                        *lex.words.entry(f.into()).or_default() |= flag;
+                    }
                 }
             }
+            lex.strip_prefixes.extend(spec.strip_prefixes.iter().map(|s| normalize_str(s)).filter(|s| !s.is_empty()));
             for w in &spec.formal_second_person {
                 // Looked up by the folded form, then checked against the original case.
                 *lex.words.entry(normalize_str(w).into()).or_default() |= FORMAL;
@@ -85,6 +101,13 @@ impl Lexicon {
             }
             invitations.extend(spec.invitations.iter().map(|s| normalize_str(s)).filter(|s| !s.is_empty()));
         }
+        if !multi.is_empty() {
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(multi.iter().map(|(p, _)| p))
+                .map_err(|e| format!("pronoun phrases: {e}"))?;
+            lex.multiword = Some((ac, multi.into_iter().map(|(_, f)| f).collect()));
+        }
         if !invitations.is_empty() {
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -95,8 +118,25 @@ impl Lexicon {
         Ok(lex)
     }
 
-    /// Flags of a folded word (0 when unknown).
+    /// Flags of a folded word (0 when unknown); an unknown word is looked up again
+    /// without an attached prefix.
     pub(crate) fn flags(&self, word: &str) -> u8 {
+        let f = self.flags_as_written(word);
+        if f & (SECOND | FIRST_PLURAL) != 0 {
+            return f;
+        }
+        for p in &self.strip_prefixes {
+            if let Some(rest) = word.strip_prefix(p.as_str()).filter(|r| r.chars().count() >= 2) {
+                let g = self.flags_as_written(rest);
+                if g & (SECOND | FIRST_PLURAL) != 0 {
+                    return f | (g & (SECOND | FIRST_PLURAL));
+                }
+            }
+        }
+        f
+    }
+
+    fn flags_as_written(&self, word: &str) -> u8 {
         let mut f = self.words.get(word).copied().unwrap_or(0);
         if f & (SECOND | FIRST_PLURAL) == 0 && !self.suffix_exceptions.contains_key(word) {
             if self.has_suffix(word, &self.second_suffixes) {
@@ -125,5 +165,9 @@ impl Lexicon {
 
     pub(crate) fn invitations(&self) -> Option<&AhoCorasick> {
         self.invitations.as_ref()
+    }
+
+    pub(crate) fn multiword(&self) -> Option<&(AhoCorasick, Vec<u8>)> {
+        self.multiword.as_ref()
     }
 }

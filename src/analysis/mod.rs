@@ -200,13 +200,29 @@ impl<'t> Analysis<'t> {
                     features.first_person_plural.push(w.orig.clone());
                 }
             }
+            let lang = language.code;
             if let Some(ac) = lex.invitations() {
                 for m in ac.find_iter(&norm.text) {
-                    if norm.at_word_boundaries(m.range()) {
+                    if crate::text::boundaries_ok(&norm.text, m.range(), lang) {
                         let g = norm.source_graphemes(m.range());
                         features.invitations.push(bounds[g.start]..bounds[g.end]);
                     }
                 }
+            }
+            if let Some((ac, flags)) = lex.multiword() {
+                for m in ac.find_iter(&norm.text) {
+                    if crate::text::boundaries_ok(&norm.text, m.range(), lang) {
+                        let g = norm.source_graphemes(m.range());
+                        let r = bounds[g.start]..bounds[g.end];
+                        if flags[m.pattern().as_usize()] & SECOND != 0 {
+                            features.second_person.push(r);
+                        } else {
+                            features.first_person_plural.push(r);
+                        }
+                    }
+                }
+                features.second_person.sort_by_key(|r| r.start);
+                features.first_person_plural.sort_by_key(|r| r.start);
             }
         }
 
@@ -452,6 +468,14 @@ mod tests {
         assert_eq!(a.features.caps_words.iter().map(s).collect::<Vec<_>>(), ["LOVE"]);
         assert_eq!(a.features.first_person_plural.len(), 2);
         assert_eq!(a.features.invitations.iter().map(s).collect::<Vec<_>>(), ["Let us know"]);
+    }
+
+    #[test]
+    fn persian_is_other() {
+        let a = Analysis::new("یعنی چی این کار رو کردی؟ من نمی‌دونم چرا", None, None, &lexicons());
+        assert_eq!(a.language.code, Lang::Other);
+        let a = Analysis::new("شكرا لكم على الطلب، نراكم قريبا", None, None, &lexicons());
+        assert_eq!(a.language.code, Lang::Ar);
     }
 
     #[test]

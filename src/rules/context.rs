@@ -3,6 +3,7 @@
 
 use crate::analysis::{Analysis, Lexicons};
 use crate::input::Draft;
+use crate::lang::Lang;
 use crate::policy::{ChannelPolicy, Policies};
 use crate::text::normalize_str;
 use std::cell::OnceCell;
@@ -72,12 +73,19 @@ impl<'a> Ctx<'a> {
                     return true;
                 }
             }
+            let lang = a.language.code;
+            // Arabic addresses a person with the vocative يا ("يا أبو فهد"), often in
+            // a spelling no handle matches.
+            if lang == Lang::Ar && folded.windows(2).any(|w| w[0] == "يا" && w[1].chars().count() >= 2) {
+                return true;
+            }
             let Some(text) = &reply.text else { return false };
-            let lex = self.lexicons.get(a.language.code);
+            let lex = self.lexicons.get(lang);
             let theirs = normalize_str(text);
-            theirs.unicode_words().filter(|w| w.chars().count() >= 4).any(|w| {
+            let min = if lang == Lang::Ar { 3 } else { 4 };
+            theirs.unicode_words().filter(|w| w.chars().count() >= min).any(|w| {
                 let content = !lex.is_some_and(|l| l.is_function_word(w));
-                content && folded.iter().any(|mine| shares_stem(mine, w))
+                content && folded.iter().any(|mine| shares_stem(mine, w, lang))
             })
         })
     }
@@ -88,13 +96,56 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Same word, or the same first five letters (inflection, German compounds).
-fn shares_stem(a: &str, b: &str) -> bool {
+/// Same word, or the same first five letters (inflection, German compounds); for
+/// Arabic, the same light stem (article, conjunctions and attached pronouns off:
+/// طلبي and طلبك share طلب, تأخر sits inside متأخر).
+fn shares_stem(a: &str, b: &str, lang: Lang) -> bool {
     if a == b {
         return true;
+    }
+    if lang == Lang::Ar {
+        let (x, y) = (arabic_stem(a), arabic_stem(b));
+        let n = |s: &str| s.chars().count();
+        return n(x) >= 3 && n(y) >= 3 && (x.contains(y) || y.contains(x));
     }
     fn prefix(s: &str) -> Option<&str> {
         s.char_indices().nth(5).map(|(i, _)| &s[..i])
     }
     matches!((prefix(a), prefix(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Strips a leading conjunction/preposition and article and a trailing attached
+/// pronoun, keeping at least three letters.
+fn arabic_stem(w: &str) -> &str {
+    let keep = |s: &str| s.chars().count() >= 3;
+    let mut s = w;
+    for p in ["وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل"] {
+        if let Some(r) = s.strip_prefix(p).filter(|r| keep(r)) {
+            s = r;
+            break;
+        }
+    }
+    for suf in ["كما", "كم", "كن", "هم", "هن", "ها", "نا", "ك", "ه", "ي", "ت"] {
+        if let Some(r) = s.strip_suffix(suf).filter(|r| keep(r)) {
+            s = r;
+            break;
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_stems_meet() {
+        assert!(shares_stem("طلبك", "طلبي", Lang::Ar));
+        assert!(shares_stem("تاخر", "متاخر", Lang::Ar));
+        assert!(!shares_stem("طلبك", "كتاب", Lang::Ar));
+        assert!(
+            shares_stem("Espressomaschine", "Espresso", Lang::De)
+                || shares_stem("espressomaschine", "espresso", Lang::De)
+        );
+    }
 }

@@ -6,36 +6,11 @@
 //! falls back to a slow engine on non-ASCII text (DESIGN.md, performance notes).
 
 use crate::analysis::Analysis;
-use crate::lang::Lang;
 use crate::pack::{Condition, Highlight, Metric, PatternText};
-use crate::text::{at_word_boundaries, is_word_char};
+use crate::text::boundaries_ok;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet};
 use std::ops::Range;
-
-/// Arabic attaches conjunctions and prepositions to the next word (و "and",
-/// ف "so", ب "with", ل "for", ك "like"): a phrase still matches behind them.
-const ARABIC_PROCLITICS: [&str; 11] = ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"];
-
-/// Word boundaries, relaxed on the left for Arabic proclitics.
-pub(crate) fn boundaries_ok(text: &str, range: Range<usize>, lang: Lang) -> bool {
-    if at_word_boundaries(text, range.clone()) {
-        return true;
-    }
-    if lang != Lang::Ar {
-        return false;
-    }
-    let m = &text[range.clone()];
-    let right_ok =
-        !m.chars().next_back().is_some_and(is_word_char) || !text[range.end..].chars().next().is_some_and(is_word_char);
-    if !right_ok {
-        return false;
-    }
-    let head = &text[..range.start];
-    let word_start =
-        head.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(range.start, |(i, _)| i);
-    ARABIC_PROCLITICS.contains(&&head[word_start..])
-}
 
 /// The phrases of one language (plus language-independent ones).
 #[derive(Debug)]

@@ -6,5 +6,5 @@ pub mod graphemes;
 pub mod normalize;
 pub mod offsets;
 
-pub use normalize::{Normalized, at_word_boundaries, is_word_char, normalize_str};
+pub use normalize::{Normalized, at_word_boundaries, boundaries_ok, is_word_char, normalize_str};
 pub use offsets::{OffsetMap, Span};

@@ -46,6 +46,30 @@ pub fn at_word_boundaries(text: &str, range: std::ops::Range<usize>) -> bool {
     left_ok && right_ok
 }
 
+/// Arabic attaches conjunctions and prepositions to the next word (و "and",
+/// ف "so", ب "with", ل "for", ك "like"): a phrase still matches behind them.
+const ARABIC_PROCLITICS: [&str; 11] = ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"];
+
+/// Word boundaries, relaxed on the left for Arabic proclitics.
+pub fn boundaries_ok(text: &str, range: std::ops::Range<usize>, lang: crate::lang::Lang) -> bool {
+    if at_word_boundaries(text, range.clone()) {
+        return true;
+    }
+    if lang != crate::lang::Lang::Ar {
+        return false;
+    }
+    let m = &text[range.clone()];
+    let right_ok =
+        !m.chars().next_back().is_some_and(is_word_char) || !text[range.end..].chars().next().is_some_and(is_word_char);
+    if !right_ok {
+        return false;
+    }
+    let head = &text[..range.start];
+    let word_start =
+        head.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(range.start, |(i, _)| i);
+    ARABIC_PROCLITICS.contains(&&head[word_start..])
+}
+
 /// Letters, digits and the underscore (which joins words in hashtags and handles).
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -59,11 +83,16 @@ pub fn is_word_char(c: char) -> bool {
 #[derive(Debug, Default)]
 pub struct Normalizer {
     out: Normalized,
+    /// The last Arabic letter pushed and how often in a row.
+    run: (char, usize),
 }
 
 impl Normalizer {
     pub fn with_capacity(bytes: usize) -> Self {
-        Normalizer { out: Normalized { text: String::with_capacity(bytes), src: Vec::with_capacity(bytes) } }
+        Normalizer {
+            out: Normalized { text: String::with_capacity(bytes), src: Vec::with_capacity(bytes) },
+            run: ('\0', 0),
+        }
     }
 
     /// Folds the grapheme cluster `g`, the `index`-th of the text.
@@ -90,6 +119,31 @@ impl Normalizer {
             for c in g.nfkc() {
                 fold_char(c, &mut self.out.text);
             }
+        }
+        // Stretched Arabic words ("شااااهد"): three or more of the same letter in a
+        // row fold to one, so the word matches "شاهد". (Two can be real: doubled
+        // letters are usually written with shadda, but ممتاز is not.)
+        if let Some(c) = self.out.text[before..].chars().next()
+            && self.out.text.len() - before == c.len_utf8()
+            && ('\u{0621}'..='\u{064A}').contains(&c)
+        {
+            if self.run.0 == c {
+                self.run.1 += 1;
+                if self.run.1 >= 3 {
+                    self.out.text.truncate(before);
+                    if self.run.1 == 3 {
+                        // Take back the second copy as well.
+                        let second = self.out.text.len() - c.len_utf8();
+                        self.out.text.truncate(second);
+                        self.out.src.truncate(second);
+                    }
+                    return;
+                }
+            } else {
+                self.run = (c, 1);
+            }
+        } else if self.out.text.len() > before {
+            self.run = ('\0', 0);
         }
         let added = self.out.text.len() - before;
         let idx = u32::try_from(index).unwrap_or(u32::MAX);
@@ -207,6 +261,8 @@ mod tests {
         assert_eq!(normalize_str("يَسُرُّنَا أن نُعلـــن"), "يسرنا ان نعلن");
         assert_eq!(normalize_str("إلى القاهرة"), "الي القاهره");
         assert_eq!(normalize_str("٣ طرق؟"), "3 طرق?");
+        assert_eq!(normalize_str("شااااهد قبل الحذف"), "شاهد قبل الحذف");
+        assert_eq!(normalize_str("ممتاز"), "ممتاز");
     }
 
     #[test]
