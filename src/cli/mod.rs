@@ -3,11 +3,14 @@
 //! prints reports. Exit codes follow ripgrep and ruff: 0 clean, 1 findings at or
 //! above `--fail-on`, 2 usage, configuration or input errors.
 
+pub mod directives;
 pub mod frontmatter;
 mod inputs;
 mod lint;
+pub mod markdown;
 mod output;
 mod rules_cmd;
+pub mod sourcemap;
 
 use crate::engine::Engine;
 use crate::pack::{PackError, PackSource, read_dir_sources};
