@@ -1,90 +1,60 @@
-//! Printing lint outcomes: `text` for people (rustc/ruff-like, with the source line
-//! and carets), `json` and `jsonl` for machines (the API's report shape plus the
-//! path). Other formats render from the same outcomes.
+//! The `text` format: rustc/ruff-like lines with the source line and carets, a
+//! summary per post and one for the run.
 
-use super::inputs::ItemError;
-use crate::report::{Report, Verdict, Warning};
-use crate::text::OffsetMap;
-use clap::ValueEnum;
-use serde::Serialize;
+use super::{Diagnostic, Outcome, severity_name};
+use crate::pack::Severity;
+use crate::report::{Report, Warning};
+use crate::text::{OffsetMap, Span};
 use std::io::{self, Write};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Jsonl,
-}
-
-/// The result of linting one input.
-#[derive(Debug)]
-pub struct Outcome {
-    pub path: String,
-    /// For `.jsonl` inputs: the line of the request.
-    pub line: Option<usize>,
-    /// The text the report's spans point into (the file, or the post of a request).
-    pub source: Option<String>,
-    pub result: Result<Report, ItemError>,
-}
-
-pub fn write(out: &mut dyn Write, outcomes: &[Outcome], format: Format, quiet: bool) -> io::Result<()> {
-    match format {
-        Format::Text => text(out, outcomes, quiet),
-        Format::Json => {
-            let entries: Vec<Entry<'_>> = outcomes.iter().map(Entry::from).collect();
-            serde_json::to_writer_pretty(&mut *out, &entries)?;
-            writeln!(out)
-        }
-        Format::Jsonl => {
-            for o in outcomes {
-                serde_json::to_writer(&mut *out, &Entry::from(o))?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
-    }
-}
-
-/// One machine-readable line: the report (or error) with where it came from.
-#[derive(Serialize)]
-struct Entry<'a> {
-    path: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    report: Option<&'a Report>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<ErrorEntry<'a>>,
-}
-
-#[derive(Serialize)]
-struct ErrorEntry<'a> {
+/// A warning or a diagnostic, as printed.
+struct Shown<'a> {
+    rule: &'a str,
+    severity: Severity,
+    /// `None` for diagnostics, which are not scored.
+    points: Option<u32>,
     message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pointer: Option<&'a str>,
+    span: Option<&'a Span>,
+    suggestion: &'a str,
+    replacements: &'a [String],
+    suggested_time: Option<&'a str>,
 }
 
-impl<'a> From<&'a Outcome> for Entry<'a> {
-    fn from(o: &'a Outcome) -> Self {
-        match &o.result {
-            Ok(r) => Entry { path: &o.path, line: o.line, report: Some(r), error: None },
-            Err(e) => Entry {
-                path: &o.path,
-                line: o.line,
-                report: None,
-                error: Some(ErrorEntry { message: &e.message, line: e.line, pointer: e.pointer.as_deref() }),
-            },
+impl<'a> From<&'a Warning> for Shown<'a> {
+    fn from(w: &'a Warning) -> Self {
+        Shown {
+            rule: &w.rule,
+            severity: w.severity,
+            points: Some(w.points),
+            message: &w.message,
+            span: w.span.as_ref(),
+            suggestion: &w.suggestion,
+            replacements: &w.replacements,
+            suggested_time: w.suggested_time.as_deref(),
         }
     }
 }
 
-fn text(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Result<()> {
+impl<'a> From<&'a Diagnostic> for Shown<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        Shown {
+            rule: d.rule,
+            severity: d.severity,
+            points: None,
+            message: &d.message,
+            span: Some(&d.span),
+            suggestion: &d.suggestion,
+            replacements: &[],
+            suggested_time: None,
+        }
+    }
+}
+
+pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Result<()> {
     let mut counts = [0usize; 3];
-    let (mut warnings, mut errors) = (0, 0);
+    let (mut warnings, mut errors, mut unused) = (0, 0, 0);
     for o in outcomes {
         let at = match o.line {
             Some(l) => format!("{}:{l}", o.path),
@@ -104,8 +74,13 @@ fn text(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Result<()
                     .source
                     .as_deref()
                     .map(|s| (s, OffsetMap::new(s, s.grapheme_indices(true).map(|(i, _)| i).collect())));
+                let source = map.as_ref().map(|(s, m)| (*s, m));
                 for w in &r.warnings {
-                    warning(out, &at, o.line.is_some(), w, map.as_ref().map(|(s, m)| (*s, m)), quiet)?;
+                    finding(out, &at, o.line.is_some(), &Shown::from(w), source, quiet)?;
+                }
+                unused += o.diagnostics.len();
+                for d in &o.diagnostics {
+                    finding(out, &at, false, &Shown::from(d), source, quiet)?;
                 }
                 if !quiet {
                     summary(out, &at, r)?;
@@ -117,12 +92,13 @@ fn text(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Result<()
         let posts = counts.iter().sum::<usize>() + errors;
         writeln!(
             out,
-            "Linted {posts} post{}: {} pass, {} review, {} block; {warnings} warning{}{}.",
+            "Linted {posts} post{}: {} pass, {} review, {} block; {warnings} warning{}{}{}.",
             plural(posts),
             counts[0],
             counts[1],
             counts[2],
             plural(warnings),
+            if unused > 0 { format!("; {unused} unused disable{}", plural(unused)) } else { String::new() },
             if errors > 0 { format!("; {errors} could not be linted") } else { String::new() }
         )?;
     }
@@ -133,25 +109,26 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn warning(
+fn finding(
     out: &mut dyn Write,
     at: &str,
     in_request: bool,
-    w: &Warning,
+    w: &Shown<'_>,
     source: Option<(&str, &OffsetMap)>,
     quiet: bool,
 ) -> io::Result<()> {
-    let sev = format!("{:?}", w.severity).to_lowercase();
-    let pos = match (&w.span, in_request) {
+    let sev = severity_name(w.severity);
+    let pos = match (w.span, in_request) {
         (Some(s), false) => format!(":{}:{}", s.line, s.column),
         (Some(s), true) => format!(" › {}:{}", s.line, s.column),
         (None, _) => String::new(),
     };
-    writeln!(out, "{at}{pos}: {} [{sev} +{}] {}", w.rule, w.points, w.message)?;
+    let points = w.points.map(|p| format!(" +{p}")).unwrap_or_default();
+    writeln!(out, "{at}{pos}: {} [{sev}{points}] {}", w.rule, w.message)?;
     if quiet {
         return Ok(());
     }
-    if let (Some(s), Some((text, map))) = (&w.span, source) {
+    if let (Some(s), Some((text, map))) = (w.span, source) {
         let line_range = map.line_range(text, s.line);
         let line = &text[line_range.clone()];
         let num = s.line.to_string();
@@ -174,7 +151,7 @@ fn warning(
     for r in w.replacements.iter().filter(|r| !r.is_empty()) {
         writeln!(out, "  = try: {r}")?;
     }
-    if let Some(t) = &w.suggested_time {
+    if let Some(t) = w.suggested_time {
         writeln!(out, "  = earliest good time: {t}")?;
     }
     Ok(())
@@ -185,13 +162,13 @@ fn is_rtl(c: char) -> bool {
 }
 
 fn summary(out: &mut dyn Write, at: &str, r: &Report) -> io::Result<()> {
-    let verdict = match r.verdict {
-        Verdict::Pass => "pass",
-        Verdict::Review => "review",
-        Verdict::Block => "block",
-    };
+    writeln!(out, "{at}: {} [{}]\n", score_line(r), r.language.code)
+}
+
+/// `score 78/100 → block · broadcast 40 · bait 15`
+pub fn score_line(r: &Report) -> String {
     let cats: Vec<String> =
         r.categories.iter().filter(|(_, c)| c.points > 0).map(|(k, c)| format!("{k} {}", c.counted)).collect();
     let detail = if cats.is_empty() { String::new() } else { format!(" · {}", cats.join(" · ")) };
-    writeln!(out, "{at}: score {}/100 → {verdict}{detail} [{}]\n", r.score, r.language.code)
+    format!("score {}/100 → {}{detail}", r.score, r.verdict.name())
 }
