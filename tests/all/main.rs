@@ -4,6 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod formats;
+mod inline;
 mod packs;
 mod props;
+mod repo_config;
 mod support;

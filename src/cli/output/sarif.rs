@@ -178,10 +178,7 @@ fn rule(r: &RuleInfo) -> Value {
             markdown.push_str(&format!("\n- {reference}"));
         }
     }
-    markdown.push_str(&format!(
-        "\n\n`unbroadcast rules {}` shows its examples. Silence it for one line with `<!-- unbroadcast-disable-next-line {} -->`.",
-        r.id, r.id
-    ));
+    markdown.push_str(&format!("\n\n`unbroadcast rules {}` shows examples that fire and that pass.", r.id));
     json!({
         "id": r.id,
         "name": r.id,
