@@ -5,6 +5,7 @@ use super::directives::{self, UNUSED_DISABLE};
 use super::inputs::{self, Defaults, FileText, Item, ItemError, Kind, Source};
 use super::output::{self, Context, Diagnostic, Format, Outcome};
 use super::project::{Overrides, Projects, absolute};
+use super::sourcemap::file_offsets;
 use super::{Cli, Exit};
 use crate::pack::Severity;
 use crate::report::Verdict;
@@ -15,7 +16,6 @@ use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use unicode_segmentation::UnicodeSegmentation;
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
@@ -216,7 +216,7 @@ fn lint_item(item: Item, now: jiff::Timestamp) -> Outcome {
         }
     });
     // Positions in the file, not in the post text cut out of it.
-    let offsets = OffsetMap::new(&text, text.grapheme_indices(true).map(|(i, _)| i).collect());
+    let offsets = file_offsets(&text);
     for w in &mut report.warnings {
         if let Some(s) = &mut w.span {
             *s = offsets.span(&text, map.range(s.byte_start..s.byte_end));

@@ -11,7 +11,16 @@
 //! piece is text that is not in the file at that place (the space standing for
 //! `](`): a position inside it maps to the whole file range it stands for.
 
+use crate::text::OffsetMap;
 use std::ops::Range;
+
+/// The offset map of a whole file, for turning file byte ranges into spans.
+/// Grapheme bounds come from the ASCII fast path the analysis uses.
+pub fn file_offsets(text: &str) -> OffsetMap {
+    let mut bounds = Vec::with_capacity(text.len() + 1);
+    crate::text::graphemes::for_each(text, |i, _| bounds.push(i));
+    OffsetMap::new(text, bounds)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Piece {

@@ -2,11 +2,11 @@
 //! summary per post and one for the run.
 
 use super::{Diagnostic, Outcome, severity_name};
+use crate::cli::sourcemap::file_offsets;
 use crate::pack::Severity;
 use crate::report::{Report, Warning};
 use crate::text::{OffsetMap, Span};
 use std::io::{self, Write};
-use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 /// A warning or a diagnostic, as printed.
@@ -70,10 +70,7 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
             Ok(r) => {
                 counts[r.verdict as usize] += 1;
                 warnings += r.warnings.len();
-                let map = o
-                    .source
-                    .as_deref()
-                    .map(|s| (s, OffsetMap::new(s, s.grapheme_indices(true).map(|(i, _)| i).collect())));
+                let map = o.source.as_deref().map(|s| (s, file_offsets(s)));
                 let source = map.as_ref().map(|(s, m)| (*s, m));
                 for w in &r.warnings {
                     finding(out, &at, o.line.is_some(), &Shown::from(w), source, quiet)?;
