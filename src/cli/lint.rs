@@ -106,7 +106,7 @@ pub fn run(cli: &Cli, args: &LintArgs) -> Result<Exit> {
         } else {
             let abs = absolute(&cwd, p);
             let project = projects.for_file(&abs)?;
-            if args.force_exclude && (project.excludes(&abs) || !project.includes(&abs)) {
+            if args.force_exclude && (project.excludes_anywhere(&abs) || !project.includes(&abs)) {
                 continue;
             }
             sources.push(Source { display: inputs::display(p), path: p.clone(), abs, project });

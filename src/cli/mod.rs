@@ -137,7 +137,18 @@ pub fn build_engine(cli: &Cli, loaded: &Loaded) -> Result<Engine> {
         extra.extend(read_dir_sources(&d).map_err(|e: PackError| anyhow::anyhow!(e))?);
     }
     let rules = RuleSet::with_builtin(extra)?;
-    let config = loaded.settings.engine_config(&file_name)?;
+    let config = loaded.settings.engine_config(&file_name).map_err(|e| match &loaded.file {
+        // `[channels.myspace]: unknown channel` → the line of that table.
+        Some(f) if e.line.is_none() => {
+            let channel = e.message.strip_prefix("[channels.").and_then(|r| r.split_once(']')).map(|(c, _)| c);
+            let path = match channel {
+                Some(c) => vec!["channels", c],
+                None => vec!["lint", "thresholds"],
+            };
+            settings_error(f, &path, &e.message)
+        }
+        _ => anyhow::Error::new(e),
+    })?;
     Engine::new(rules, config).map_err(|e| selector_error(loaded, &file_name, &e))
 }
 

@@ -98,8 +98,16 @@ impl Project {
         self.include.is_match_candidate(&Candidate::new(&self.relative(path)))
     }
 
-    /// Whether a file or directory, or a directory above it, is excluded.
+    /// Whether a walked file or directory matches `exclude`. Walks prune excluded
+    /// directories, so only the entry itself is matched: a directory named on the
+    /// command line is linted even inside an excluded one, as in ruff.
     pub fn excludes(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.is_match(self.relative(path))
+    }
+
+    /// Whether a file or any directory above it matches `exclude`
+    /// (`--force-exclude`).
+    pub fn excludes_anywhere(&self, path: &Path) -> bool {
         !self.exclude.is_empty() && any_ancestor(&self.relative(path), |p| self.exclude.is_match(p))
     }
 

@@ -122,3 +122,31 @@ fn config_prints_the_effective_settings() {
     let r = run(d.path(), &["--no-config", "config"], b"");
     assert!(r.stdout.contains("no settings file applies"), "{}", r.stdout);
 }
+
+#[test]
+fn named_directories_and_policy_errors() {
+    let d = dir_with(&[
+        ("unbroadcast.toml", b"[lint]\nexclude = [\"archive\"]\n"),
+        ("archive/old.md", BAIT),
+        ("a.md", BAIT),
+    ]);
+    // Walking from the top skips the archive; naming it lints it, as in ruff.
+    let r = run(d.path(), &["lint", "--quiet"], b"");
+    assert!(!r.stdout.contains("archive/old.md"), "{}", r.stdout);
+    let r = run(d.path(), &["lint", "--quiet", "archive"], b"");
+    assert!(r.stdout.contains("archive/old.md:4:1: bait.share"), "{}", r.stdout);
+    let r = run(d.path(), &["lint", "--force-exclude", "archive/old.md"], b"");
+    assert!(r.stdout.contains("Linted 0 posts"), "{}", r.stdout);
+    for (settings, expected) in [
+        (
+            &b"[lint]\nignore = []\n\n[channels.myspace]\ndaily = 1\n"[..],
+            "unbroadcast.toml:4: [channels.myspace]: unknown channel",
+        ),
+        (b"[lint.thresholds]\nreview = 70\nblock = 60\n", "unbroadcast.toml:1: [lint] thresholds must satisfy"),
+    ] {
+        let d = dir_with(&[("unbroadcast.toml", settings), ("a.md", BAIT)]);
+        let r = run(d.path(), &["lint", "a.md"], b"");
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.contains(expected), "{expected:?} in {}", r.stderr);
+    }
+}

@@ -77,12 +77,6 @@ struct Place<'a> {
     title: &'a str,
 }
 
-impl Region {
-    fn line(line: usize) -> Region {
-        Region { line, column: 0, end_line: line, end_column: 0 }
-    }
-}
-
 fn command(out: &mut dyn Write, level: &str, p: &Place<'_>, message: &str) -> io::Result<()> {
     let mut props = vec![format!("file={}", property(p.file))];
     if let Some(r) = p.region {

@@ -181,7 +181,8 @@ pub fn utf16_column(text: &str, at: usize) -> usize {
     text[line_start..at].encode_utf16().count() + 1
 }
 
-/// A position in UTF-16 columns: start line/column, end line/column (exclusive).
+/// A position in UTF-16 columns: start line/column, end line/column (exclusive);
+/// column 0 means "the whole line".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
     pub line: usize,
@@ -191,6 +192,11 @@ pub struct Region {
 }
 
 impl Region {
+    /// A whole line, without columns.
+    pub fn line(line: usize) -> Region {
+        Region { line, column: 0, end_line: line, end_column: 0 }
+    }
+
     pub fn of(span: &Span, source: Option<&str>) -> Region {
         match source {
             Some(t) => Region {
