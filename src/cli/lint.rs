@@ -4,7 +4,7 @@
 use super::directives::{self, UNUSED_DISABLE};
 use super::inputs::{self, Defaults, FileText, Item, ItemError, Kind, Source};
 use super::output::{self, Context, Diagnostic, Format, Outcome};
-use super::project::{Overrides, Projects, absolute};
+use super::project::{Overrides, Project, Projects, absolute};
 use super::sourcemap::file_offsets;
 use super::{Cli, Exit};
 use crate::pack::Severity;
@@ -84,38 +84,9 @@ pub fn run(cli: &Cli, args: &LintArgs) -> Result<Exit> {
         None => jiff::Timestamp::now(),
         Some(s) => s.parse().with_context(|| format!("--now {s}: not an RFC 3339 time"))?,
     };
-    let defaults =
-        Defaults { channel: args.channel.clone(), language: args.language.clone(), audience: args.audience.clone() };
+    let items = collect(args, &cwd, &mut projects)?;
 
-    // Walking and settings discovery are sequential (each settings file is loaded
-    // once); reading and linting run in parallel.
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let mut sources: Vec<Source> = Vec::new();
-    let mut items: Vec<Item> = Vec::new();
-    for p in &paths {
-        if p.as_os_str() == "-" {
-            let abs = absolute(&cwd, Path::new(&args.stdin_name));
-            let project = projects.for_file(&abs)?;
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
-            let kind = Kind::of(Path::new(&args.stdin_name));
-            let ignores = project.ignores_for(&abs);
-            items.extend(inputs::items_from_bytes("-", bytes, kind, &project, ignores, &defaults));
-        } else if p.is_dir() {
-            sources.extend(inputs::walk(p, &mut projects)?);
-        } else {
-            let abs = absolute(&cwd, p);
-            let project = projects.for_file(&abs)?;
-            if args.force_exclude && (project.excludes_anywhere(&abs) || !project.includes(&abs)) {
-                continue;
-            }
-            sources.push(Source { display: inputs::display(p), path: p.clone(), abs, project });
-        }
-    }
-    let read: Vec<Vec<Item>> = sources.into_par_iter().map(|s| inputs::read(s, &defaults)).collect();
-    items.extend(read.into_iter().flatten());
-
-    let linted: Vec<(Outcome, Arc<super::project::Project>)> = items
+    let linted: Vec<(Outcome, Arc<Project>)> = items
         .into_par_iter()
         .map(|item| {
             let project = Arc::clone(&item.project);
@@ -147,6 +118,39 @@ pub fn run(cli: &Cli, args: &LintArgs) -> Result<Exit> {
     }
     out.flush()?;
     Ok(exit(&outcomes, args.fail_on))
+}
+
+/// Every request to lint, each with its project. Walking and settings discovery
+/// are sequential (each settings file is loaded once); reading runs in parallel.
+fn collect(args: &LintArgs, cwd: &Path, projects: &mut Projects<'_>) -> Result<Vec<Item>> {
+    let defaults =
+        Defaults { channel: args.channel.clone(), language: args.language.clone(), audience: args.audience.clone() };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let mut sources: Vec<Source> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    for p in &paths {
+        if p.as_os_str() == "-" {
+            let abs = absolute(cwd, Path::new(&args.stdin_name));
+            let project = projects.for_file(&abs)?;
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+            let kind = Kind::of(Path::new(&args.stdin_name));
+            let ignores = project.ignores_for(&abs);
+            items.extend(inputs::items_from_bytes("-", bytes, kind, &project, ignores, &defaults));
+        } else if p.is_dir() {
+            sources.extend(inputs::walk(p, projects)?);
+        } else {
+            let abs = absolute(cwd, p);
+            let project = projects.for_file(&abs)?;
+            if args.force_exclude && (project.excludes_anywhere(&abs) || !project.includes(&abs)) {
+                continue;
+            }
+            sources.push(Source { display: inputs::display(p), path: p.clone(), abs, project });
+        }
+    }
+    let read: Vec<Vec<Item>> = sources.into_par_iter().map(|s| inputs::read(s, &defaults)).collect();
+    items.extend(read.into_iter().flatten());
+    Ok(items)
 }
 
 /// 2 when an input could not be linted; 1 when a post reached `--fail-on` or a
