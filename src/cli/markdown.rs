@@ -198,7 +198,7 @@ fn assemble(body: &str, offset: usize, mut cuts: Vec<CutAt>) -> (String, SourceM
         after_block = c.block;
     }
     copy_gap(&mut b, body, pos..body.len(), offset, after_block);
-    b.finish()
+    b.finish(offset + body.len())
 }
 
 /// Copies a stretch of the body; right after a cut block, the blank lines that

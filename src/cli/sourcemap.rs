@@ -37,14 +37,12 @@ struct Piece {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceMap {
     pieces: Vec<Piece>,
+    /// Where the source text ends in the file: the place of positions past the
+    /// last piece when there is none (an empty post).
+    end: usize,
 }
 
 impl SourceMap {
-    /// The identity map of a text of `len` bytes that starts at `offset` in its file.
-    pub fn identity(offset: usize, len: usize) -> SourceMap {
-        SourceMap { pieces: vec![Piece { post: 0, len, file: offset..offset + len, copied: true }] }
-    }
-
     /// The file offset where the post byte `at` starts.
     pub fn start(&self, at: usize) -> usize {
         let Some(p) = self.piece(|p| at < p.post + p.len) else { return self.file_end() };
@@ -76,7 +74,7 @@ impl SourceMap {
     }
 
     fn file_end(&self) -> usize {
-        self.pieces.last().map_or(0, |p| p.file.end)
+        self.pieces.last().map_or(self.end, |p| p.file.end)
     }
 }
 
@@ -124,9 +122,11 @@ impl Builder {
         &self.text
     }
 
-    /// The text without surrounding whitespace, and its map.
-    pub fn finish(self) -> (String, SourceMap) {
-        let Builder { text, map } = self;
+    /// The text without surrounding whitespace, and its map; `end` is where the
+    /// source ends in the file.
+    pub fn finish(self, end: usize) -> (String, SourceMap) {
+        let Builder { text, mut map } = self;
+        map.end = end;
         let lead = text.len() - text.trim_start().len();
         let keep = text.trim().len();
         if lead == 0 && keep == text.len() {
@@ -142,7 +142,7 @@ impl Builder {
             let file = if p.copied { p.file.start + (s - p.post)..p.file.start + (e - p.post) } else { p.file };
             pieces.push(Piece { post: s - lead, len: e - s, file, copied: p.copied });
         }
-        (text[lead..lead + keep].to_owned(), SourceMap { pieces })
+        (text[lead..lead + keep].to_owned(), SourceMap { pieces, end })
     }
 }
 
@@ -156,7 +156,7 @@ mod tests {
         let mut b = Builder::default();
         b.copy(src, 0..10, 100);
         b.copy(src, 16..25, 100);
-        let (text, map) = b.finish();
+        let (text, map) = b.finish(100 + src.len());
         assert_eq!(text, "keep THIS  and that");
         let that = text.find("that").unwrap();
         assert_eq!(map.range(that..that + 4), 121..125);
@@ -173,7 +173,7 @@ mod tests {
         b.copy(src, 1..5, 0);
         b.write(" ", 5..7);
         b.copy(src, 7..21, 0);
-        let (text, map) = b.finish();
+        let (text, map) = b.finish(src.len());
         assert_eq!(text, "menu https://ex.com");
         assert_eq!(map.range(4..5), 5..7);
         assert_eq!(map.range(5..19), 7..21);
@@ -185,16 +185,9 @@ mod tests {
         let src = "\n\n  Hi there.  \n";
         let mut b = Builder::default();
         b.copy(src, 0..src.len(), 3);
-        let (text, map) = b.finish();
+        let (text, map) = b.finish(3 + src.len());
         assert_eq!(text, "Hi there.");
         assert_eq!(map.range(0..2), 7..9);
         assert_eq!(map.start(text.len()), map.end(text.len()));
-    }
-
-    #[test]
-    fn identity() {
-        let m = SourceMap::identity(10, 5);
-        assert_eq!(m.range(1..3), 11..13);
-        assert_eq!(m.range(5..5), 15..15);
     }
 }

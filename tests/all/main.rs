@@ -10,4 +10,5 @@ mod inline;
 mod packs;
 mod props;
 mod repo_config;
+mod source_map;
 mod support;
