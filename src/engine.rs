@@ -96,6 +96,13 @@ impl Engine {
         Ok(self.lint(&draft))
     }
 
+    /// Whether each rule (by index in [`RuleSet::rules`]) runs for this draft: the
+    /// configuration narrowed by the draft's options. A shell uses it to tell a
+    /// suppression that suppressed nothing from one whose rules did not run.
+    pub fn enabled_for(&self, draft: &Draft) -> Cow<'_, [bool]> {
+        self.selection(draft).unwrap_or(Cow::Borrowed(&self.enabled))
+    }
+
     /// The rules enabled for a draft: configuration, narrowed by its options.
     fn selection(&self, draft: &Draft) -> Result<Cow<'_, [bool]>, InputError> {
         let o = &draft.options;
@@ -126,6 +133,15 @@ impl Engine {
 
     /// Lints a validated draft.
     pub fn lint(&self, draft: &Draft) -> Report {
+        self.lint_where(draft, |_| true)
+    }
+
+    /// Lints a validated draft, dropping every finding `keep` refuses *before* it is
+    /// scored. This is how a shell applies suppressions it knows about (the CLI's
+    /// inline `unbroadcast-disable` comments): a suppressed finding neither shows
+    /// nor counts. `keep` sees each finding's rule index and its byte range in
+    /// `draft.text`.
+    pub fn lint_where(&self, draft: &Draft, mut keep: impl FnMut(&Finding) -> bool) -> Report {
         let hint = draft.audience.as_ref().and_then(|a| a.language);
         let analysis = Analysis::new(&draft.text, draft.language, hint, self.rules.lexicons());
         let patched;
@@ -140,6 +156,7 @@ impl Engine {
         let enabled = self.selection(draft).unwrap_or(Cow::Borrowed(&self.enabled));
         let cx = Ctx::new(draft, &analysis, policies, self.rules.lexicons());
         let mut findings = self.rules.check(&cx, &enabled);
+        findings.retain(|f| keep(f));
         sort_findings(&mut findings, &self.rules);
         let thresholds = draft.options.thresholds.unwrap_or(self.config.thresholds);
         let scored = score(&findings, &self.rules, &self.config.caps, thresholds);
@@ -227,4 +244,23 @@ fn enabled_set(n: usize, select: Option<&[Vec<usize>]>, ignore: &[Vec<usize>], b
         on[*i] = false;
     }
     on
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_refused_by_keep_neither_show_nor_count() {
+        let e = Engine::with_defaults().unwrap();
+        let now: Timestamp = "2026-01-15T12:00:00Z".parse().unwrap();
+        let d = Draft::from_text("Shop now, only a few left! Like and share to win!", now);
+        let all = e.lint(&d);
+        let share = e.rules().index_of("bait.share").unwrap();
+        let kept = e.lint_where(&d, |f| f.rule != share);
+        assert!(all.warnings.iter().any(|w| w.rule == "bait.share"));
+        assert!(kept.warnings.iter().all(|w| w.rule != "bait.share"));
+        assert_eq!(kept.score, all.score - all.categories[&crate::pack::Category::Bait].counted);
+        assert!(e.enabled_for(&d)[share]);
+    }
 }

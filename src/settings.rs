@@ -1,7 +1,8 @@
 //! `unbroadcast.toml`: one settings file for the whole program. `[lint]` holds what
-//! the engine needs (thresholds, caps, rule selection, extra packs, limits),
-//! `[channels.*]` overrides channel policies, `[audiences.*]` names audiences that
-//! posts refer to. Unknown keys are errors with file and line.
+//! the engine needs (thresholds, caps, rule selection, extra packs, limits) and
+//! which files the CLI lints (include, exclude, per-file ignores), `[channels.*]`
+//! overrides channel policies, `[audiences.*]` names audiences that posts refer
+//! to. Unknown keys are errors with file and line.
 //!
 //! This module parses text; reading files and finding them is the shells' job.
 
@@ -52,6 +53,16 @@ pub struct LintSettings {
     pub category_caps: BTreeMap<Category, u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<Limits>,
+    /// Files linted when a directory is walked: globs relative to this file's
+    /// directory (a glob without `/` matches a file name at any depth).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Vec<String>>,
+    /// Files and directories never linted when walking (like ruff's `exclude`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// Rules ignored in files matching a glob: `"calendar/**" = ["frequency"]`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
 }
 
 /// A settings file that cannot be used.
@@ -104,6 +115,27 @@ impl Settings {
         })
     }
 
+    /// The 1-based line of a value in a settings file's text, for errors found after
+    /// parsing (a selector naming no rule, a bad glob). `path` names tables, keys
+    /// and array indexes: `["lint", "ignore", "2"]`.
+    pub fn line_of(text: &str, path: &[&str]) -> Option<usize> {
+        let doc = toml::de::DeTable::parse(text).ok()?;
+        let mut span = doc.span();
+        let mut table = Some(doc.get_ref());
+        let mut value: Option<&toml::de::DeValue<'_>> = None;
+        for seg in path {
+            let next = match (table, value) {
+                (Some(t), _) => t.iter().find(|(k, _)| k.get_ref() == seg).map(|(_, v)| v),
+                (None, Some(v)) => seg.parse::<usize>().ok().and_then(|i| v.get(i)).or_else(|| v.get(*seg)),
+                (None, None) => None,
+            }?;
+            span = next.span();
+            table = None;
+            value = Some(next.get_ref());
+        }
+        Some(text[..span.start.min(text.len())].matches('\n').count() + 1)
+    }
+
     /// Extra pack directories, resolved against the directory of the settings file.
     pub fn pack_dirs(&self, base: &Path) -> Vec<PathBuf> {
         self.lint.packs.iter().map(|p| if p.is_absolute() { p.clone() } else { base.join(p) }).collect()
@@ -121,6 +153,16 @@ mod tests {
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("ignor"), "{e}");
         assert!(e.to_string().starts_with("u.toml:3:"));
+    }
+
+    #[test]
+    fn values_are_found_by_path() {
+        let text = "[lint]\nignore = [\n  \"bait\",\n  \"nope\",\n]\n\n[lint.per_file_ignores]\n\"calendar/**\" = [\"frequency\"]\n";
+        assert_eq!(Settings::line_of(text, &["lint", "ignore", "1"]), Some(4));
+        assert_eq!(Settings::line_of(text, &["lint", "per_file_ignores", "calendar/**", "0"]), Some(8));
+        assert_eq!(Settings::line_of(text, &["lint", "select"]), None);
+        let s = Settings::parse(text, "u.toml").unwrap();
+        assert_eq!(s.lint.per_file_ignores["calendar/**"], ["frequency"]);
     }
 
     #[test]

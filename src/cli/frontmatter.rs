@@ -7,6 +7,7 @@
 use crate::input::{AudienceIn, HistoryIn, ReplyToIn};
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// What a post file's front matter says.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -60,6 +61,9 @@ pub struct Split<'a> {
     pub body: &'a str,
     /// Byte offset of `body` in the file.
     pub body_start: usize,
+    /// File lines of the keys unbroadcast read (`channel` → 2), so an invalid value
+    /// found later is reported at its line.
+    pub lines: BTreeMap<String, usize>,
 }
 
 /// A front matter problem: 1-based file line, message.
@@ -79,8 +83,8 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
             (Some(b), end)
         }
     };
-    let front = match fm {
-        None => FrontMatter::default(),
+    let (front, lines) = match fm {
+        None => (FrontMatter::default(), BTreeMap::new()),
         Some(b) => parse(&text[b.content.clone()], b.toml, b.first_line)?,
     };
     let rest = &text[rest_start..];
@@ -88,7 +92,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     // Back up to the start of the first non-blank line so columns stay right.
     let lead = rest[..leading].rfind('\n').map_or(0, |i| i + 1);
     let body = rest[lead..].trim_end();
-    Ok(Split { front, body, body_start: rest_start + lead })
+    Ok(Split { front, body, body_start: rest_start + lead, lines })
 }
 
 struct Block {
@@ -125,7 +129,7 @@ fn find_block(text: &str) -> Option<Block> {
     None
 }
 
-fn parse(src: &str, toml: bool, first_line: usize) -> Result<FrontMatter, FrontMatterError> {
+fn parse(src: &str, toml: bool, first_line: usize) -> Result<(FrontMatter, BTreeMap<String, usize>), FrontMatterError> {
     let value: Value = if toml {
         let table: toml::Table = toml::from_str(src).map_err(|e| FrontMatterError {
             line: first_line + e.span().map_or(0, |s| src[..s.start].matches('\n').count()),
@@ -169,13 +173,13 @@ fn parse(src: &str, toml: bool, first_line: usize) -> Result<FrontMatter, FrontM
             });
         }
     }
-    let keys: Vec<String> = known.keys().cloned().collect();
-    serde_json::from_value::<FrontMatter>(Value::Object(known)).map_err(|e| {
+    let lines: BTreeMap<String, usize> = known.keys().map(|k| (k.clone(), line_of(k))).collect();
+    let front = serde_json::from_value::<FrontMatter>(Value::Object(known)).map_err(|e| {
         let msg = e.to_string();
-        let key = keys.iter().find(|k| msg.contains(k.as_str())).cloned();
-        let line = key.as_deref().map_or(first_line, line_of);
+        let line = lines.iter().find(|(k, _)| msg.contains(k.as_str())).map_or(first_line, |(_, &l)| l);
         FrontMatterError { line, message: msg }
-    })
+    })?;
+    Ok((front, lines))
 }
 
 fn is_typo_of(key: &str, known: &str) -> bool {

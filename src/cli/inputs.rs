@@ -1,14 +1,18 @@
-//! From command-line paths to lint requests: post files (plain text or Markdown
+//! From command-line paths to lint requests: post files (Markdown or plain text,
 //! with front matter), `.jsonl` files of API requests, directories, standard input.
 //! A file or line that cannot be read becomes an error item; the others go on.
 
+use super::directives::{self, Directive, Suppression};
 use super::frontmatter::{self, AudienceRef, FrontMatter};
+use super::markdown;
+use super::project::{Project, Projects, absolute};
+use super::sourcemap::SourceMap;
 use crate::input::{AudienceIn, LintRequest, OptionsIn, PostIn};
 use crate::settings::Settings;
-use std::path::Path;
-
-/// Extensions linted when walking a directory.
-pub const POST_EXTENSIONS: [&str; 4] = ["md", "markdown", "txt", "text"];
+use anyhow::Result;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One thing to lint: a post file, or one line of a `.jsonl` file.
 #[derive(Debug)]
@@ -17,16 +21,24 @@ pub struct Item {
     pub path: String,
     /// For `.jsonl` lines: the 1-based line number.
     pub line: Option<usize>,
-    /// For post files: the whole file and where the post text starts in it, so
-    /// positions can be reported in file coordinates.
+    /// For post files: the file and how the post was cut from it.
     pub file: Option<FileText>,
+    /// The settings and engine that lint it.
+    pub project: Arc<Project>,
     pub request: Result<LintRequest, ItemError>,
 }
 
+/// A post file: its text, where the linted post text came from, and its inline
+/// control.
 #[derive(Debug)]
 pub struct FileText {
     pub text: String,
-    pub body_start: usize,
+    /// Post text offsets → file offsets.
+    pub map: SourceMap,
+    pub directives: Vec<Directive>,
+    pub suppressions: Vec<Suppression>,
+    /// File lines of front matter keys.
+    pub lines: BTreeMap<String, usize>,
 }
 
 /// Why an item could not be linted; `line` is a line of the input file.
@@ -51,39 +63,107 @@ pub struct Defaults {
     pub audience: Option<String>,
 }
 
-/// How standard input is read.
+/// How a file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    Post,
+    Markdown,
+    Plain,
     Jsonl,
 }
 
 impl Kind {
     pub fn of(path: &Path) -> Kind {
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl")) { Kind::Jsonl } else { Kind::Post }
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("jsonl") => Kind::Jsonl,
+            Some("txt" | "text") => Kind::Plain,
+            _ => Kind::Markdown,
+        }
     }
 }
 
-/// The files under `dir` worth linting, sorted (honours `.gitignore`).
-pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = ignore::WalkBuilder::new(dir)
+/// A file to read, with the project that lints it.
+#[derive(Debug)]
+pub struct Source {
+    /// As shown in output.
+    pub display: String,
+    /// As given (relative to the working directory).
+    pub path: PathBuf,
+    /// Absolute, for matching the project's globs.
+    pub abs: PathBuf,
+    pub project: Arc<Project>,
+}
+
+/// The files to lint under `dir`, sorted: hidden and git-ignored files are skipped,
+/// then each file's project decides (`exclude`, then `include`).
+pub fn walk(dir: &Path, projects: &mut Projects<'_>) -> Result<Vec<Source>> {
+    let mut entries: Vec<(PathBuf, bool)> = ignore::WalkBuilder::new(dir)
         .hidden(true)
         .build()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(ignore::DirEntry::into_path)
-        .filter(|p| {
-            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                POST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()) || e.eq_ignore_ascii_case("jsonl")
-            })
+        .filter(|e| e.depth() > 0)
+        .map(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            (e.into_path(), is_dir)
         })
         .collect();
-    files.sort();
-    files
+    entries.sort();
+    let mut out = Vec::new();
+    let mut pruned: Vec<PathBuf> = Vec::new();
+    for (path, is_dir) in entries {
+        if pruned.iter().any(|p| path.starts_with(p)) {
+            continue;
+        }
+        let abs = absolute(projects.cwd(), &path);
+        let project = projects.for_file(&abs)?;
+        if project.excludes(&abs) {
+            if is_dir {
+                pruned.push(path);
+            }
+            continue;
+        }
+        if !is_dir && project.includes(&abs) {
+            out.push(Source { display: display(&path), path, abs, project });
+        }
+    }
+    Ok(out)
+}
+
+/// A path as printed: without a leading `./`.
+pub fn display(path: &Path) -> String {
+    let s = path.display().to_string();
+    match s.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.trim_start_matches('/').to_owned(),
+        _ => s,
+    }
+}
+
+/// Reads one file into items.
+pub fn read(source: Source, defaults: &Defaults) -> Vec<Item> {
+    match std::fs::read(&source.path) {
+        Ok(bytes) => {
+            let ignores = source.project.ignores_for(&source.abs);
+            items_from_bytes(&source.display, bytes, Kind::of(&source.path), &source.project, ignores, defaults)
+        }
+        Err(e) => vec![Item {
+            path: source.display,
+            line: None,
+            file: None,
+            project: source.project,
+            request: Err(ItemError::at(None, format!("cannot read: {e}"))),
+        }],
+    }
 }
 
 /// Turns raw bytes of one input into items.
-pub fn items_from_bytes(path: &str, bytes: Vec<u8>, kind: Kind, settings: &Settings, defaults: &Defaults) -> Vec<Item> {
+pub fn items_from_bytes(
+    path: &str,
+    bytes: Vec<u8>,
+    kind: Kind,
+    project: &Arc<Project>,
+    per_file_ignores: Vec<String>,
+    defaults: &Defaults,
+) -> Vec<Item> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -94,6 +174,7 @@ pub fn items_from_bytes(path: &str, bytes: Vec<u8>, kind: Kind, settings: &Setti
                 path: path.to_owned(),
                 line: None,
                 file: None,
+                project: Arc::clone(project),
                 request: Err(ItemError::at(
                     Some(line),
                     format!("not valid UTF-8 (bad byte at line {line}, byte column {col})"),
@@ -102,39 +183,67 @@ pub fn items_from_bytes(path: &str, bytes: Vec<u8>, kind: Kind, settings: &Setti
         }
     };
     match kind {
-        Kind::Jsonl => jsonl_items(path, &text),
-        Kind::Post => vec![post_item(path, text, settings, defaults)],
+        Kind::Jsonl => jsonl_items(path, &text, project),
+        Kind::Markdown | Kind::Plain => vec![post_item(path, text, kind, project, per_file_ignores, defaults)],
     }
 }
 
-fn post_item(path: &str, text: String, settings: &Settings, defaults: &Defaults) -> Item {
-    let request = match frontmatter::split(&text) {
-        Err(e) => Err(ItemError::at(Some(e.line), format!("front matter: {}", e.message))),
-        Ok(split) => build_request(split.front, split.body, settings, defaults).map(|r| (r, split.body_start)),
+fn post_item(
+    path: &str,
+    text: String,
+    kind: Kind,
+    project: &Arc<Project>,
+    ignores: Vec<String>,
+    defaults: &Defaults,
+) -> Item {
+    let item = |file, request| Item { path: path.to_owned(), line: None, file, project: Arc::clone(project), request };
+    let split = match frontmatter::split(&text) {
+        Ok(s) => s,
+        Err(e) => return item(None, Err(ItemError::at(Some(e.line), format!("front matter: {}", e.message)))),
     };
+    let prose = match kind {
+        Kind::Plain => markdown::plain(split.body, split.body_start),
+        _ => markdown::markdown(split.body, split.body_start),
+    };
+    let inline = directives::parse(&text, &prose.comments)
+        .and_then(|d| directives::resolve(&text, &d, project.engine.rules()).map(|s| (d, s)));
+    let (directives, suppressions) = match inline {
+        Ok(ds) => ds,
+        Err(e) => return item(None, Err(ItemError::at(Some(e.line), e.message))),
+    };
+    let lines = split.lines.clone();
+    let request = build_request(split.front, prose.text, &project.settings, defaults, ignores)
+        .map_err(|e| ItemError { line: e.line.or_else(|| lines.get("audience").copied()), ..e });
     match request {
-        Ok((request, body_start)) => {
-            Item { path: path.to_owned(), line: None, file: Some(FileText { text, body_start }), request: Ok(request) }
-        }
-        Err(e) => Item { path: path.to_owned(), line: None, file: None, request: Err(e) },
+        Ok(r) => item(Some(FileText { text, map: prose.map, directives, suppressions, lines }), Ok(r)),
+        Err(e) => item(None, Err(e)),
     }
 }
 
-fn build_request(front: FrontMatter, body: &str, settings: &Settings, d: &Defaults) -> Result<LintRequest, ItemError> {
+fn build_request(
+    front: FrontMatter,
+    text: String,
+    settings: &Settings,
+    d: &Defaults,
+    per_file_ignores: Vec<String>,
+) -> Result<LintRequest, ItemError> {
     let audience = match front.audience.or_else(|| d.audience.clone().map(AudienceRef::Name)) {
         None => None,
         Some(AudienceRef::Inline(a)) => Some(a),
         Some(AudienceRef::Name(name)) => Some(named_audience(settings, &name)?),
     };
-    let options = front.unbroadcast.map(|o| OptionsIn {
-        select: o.select,
-        ignore: (!o.ignore.is_empty()).then_some(o.ignore),
+    let file = front.unbroadcast.unwrap_or_default();
+    // Front matter entries first, so an error's index points at what the file wrote.
+    let ignore: Vec<String> = file.ignore.into_iter().chain(per_file_ignores).collect();
+    let options = (file.select.is_some() || !ignore.is_empty()).then(|| OptionsIn {
+        select: file.select,
+        ignore: (!ignore.is_empty()).then_some(ignore),
         ..OptionsIn::default()
     });
     Ok(LintRequest {
         id: front.id,
         post: PostIn {
-            text: body.to_owned(),
+            text,
             channel: front.channel.or_else(|| d.channel.clone()),
             language: front.language.or_else(|| d.language.clone()),
             scheduled_at: front.scheduled_at,
@@ -161,7 +270,23 @@ pub fn named_audience(settings: &Settings, name: &str) -> Result<AudienceIn, Ite
     })
 }
 
-fn jsonl_items(path: &str, text: &str) -> Vec<Item> {
+/// The front matter key a request error is about (`/post/channel` → `channel`).
+pub fn key_of_pointer(pointer: &str) -> Option<&'static str> {
+    let mut segs = pointer.trim_start_matches('/').split('/');
+    Some(match (segs.next()?, segs.next()) {
+        ("post", Some("channel")) => "channel",
+        ("post", Some("language")) => "language",
+        ("post", Some("scheduled_at")) => "scheduled_at",
+        ("post", Some("reply_to")) => "reply_to",
+        ("audience", _) => "audience",
+        ("history", _) => "history",
+        ("options", _) => "unbroadcast",
+        ("id", _) => "id",
+        _ => return None,
+    })
+}
+
+fn jsonl_items(path: &str, text: &str, project: &Arc<Project>) -> Vec<Item> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -180,7 +305,7 @@ fn jsonl_items(path: &str, text: &str) -> Vec<Item> {
                 message: e.message,
             }),
         };
-        out.push(Item { path: path.to_owned(), line: Some(n), file: None, request });
+        out.push(Item { path: path.to_owned(), line: Some(n), file: None, project: Arc::clone(project), request });
     }
     out
 }

@@ -1,16 +1,21 @@
-//! The command line: `unbroadcast lint`, `unbroadcast rules`. A thin shell over
-//! [`crate::Engine`]: it finds settings and files, turns them into requests, and
-//! prints reports. Exit codes follow ripgrep and ruff: 0 clean, 1 findings at or
-//! above `--fail-on`, 2 usage, configuration or input errors.
+//! The command line: `unbroadcast lint`, `rules`, `config` and `eval`.
+//! A thin shell over [`crate::Engine`]: it finds settings and files, turns them into
+//! requests, and prints reports. Exit codes follow ripgrep and ruff: 0 clean, 1
+//! findings at or above `--fail-on`, 2 usage, configuration or input errors.
 
+mod config_cmd;
+pub mod directives;
 pub mod eval;
 pub mod frontmatter;
 mod inputs;
 mod lint;
+pub mod markdown;
 mod output;
+mod project;
 mod rules_cmd;
+pub mod sourcemap;
 
-use crate::engine::Engine;
+use crate::engine::{ConfigError, Engine};
 use crate::pack::{PackError, PackSource, read_dir_sources};
 use crate::rules::RuleSet;
 use crate::settings::{FILE_NAMES, Settings};
@@ -43,6 +48,8 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Measure the rules on labelled posts: ROC AUC, recall and false positives, per-rule hit rates.
     Eval(eval::EvalArgs),
+    /// Print the settings in effect for a path, as TOML (secrets redacted).
+    Config(config_cmd::ConfigArgs),
 }
 
 /// How the process ends.
@@ -59,6 +66,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Lint(args) => lint::run(&cli, args),
         Command::Rules(args) => rules_cmd::run(&cli, args),
         Command::Eval(args) => eval::run(&cli, args),
+        Command::Config(args) => config_cmd::run(&cli, args),
     };
     match result {
         Ok(code) => code,
@@ -95,10 +103,25 @@ pub fn load_settings(cli: &Cli) -> Result<Loaded> {
         None => discover(&std::env::current_dir().context("cannot read the working directory")?),
     };
     let Some(file) = file else { return Ok(Loaded { settings: Settings::default(), file: None }) };
-    let text =
-        std::fs::read_to_string(&file).with_context(|| format!("cannot read settings file {}", file.display()))?;
-    let settings = Settings::parse(&text, &file.display().to_string())?;
+    let settings = read_settings(&file)?;
     Ok(Loaded { settings, file: Some(file) })
+}
+
+/// Reads and parses one settings file.
+pub fn read_settings(file: &Path) -> Result<Settings> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read settings file {}", file.display()))?;
+    Ok(Settings::parse(&text, &file.display().to_string())?)
+}
+
+/// An error about the value at `path` of a settings file (`["lint", "ignore",
+/// "2"]`), named `file:line` when the value is found there.
+pub fn settings_error(file: &Path, path: &[&str], message: &str) -> anyhow::Error {
+    let line = std::fs::read_to_string(file).ok().and_then(|t| Settings::line_of(&t, path));
+    match line {
+        Some(l) => anyhow::anyhow!("{}:{l}: {message}", file.display()),
+        None => anyhow::anyhow!("{}: {message}", file.display()),
+    }
 }
 
 /// The nearest settings file in `dir` or its parents.
@@ -118,6 +141,37 @@ pub fn build_engine(cli: &Cli, loaded: &Loaded) -> Result<Engine> {
         extra.extend(read_dir_sources(&d).map_err(|e: PackError| anyhow::anyhow!(e))?);
     }
     let rules = RuleSet::with_builtin(extra)?;
-    let config = loaded.settings.engine_config(&file_name)?;
-    Engine::new(rules, config).map_err(|e| anyhow::anyhow!("{file_name}: [lint] {e}"))
+    let config = loaded.settings.engine_config(&file_name).map_err(|e| match &loaded.file {
+        // `[channels.myspace]: unknown channel` → the line of that table.
+        Some(f) if e.line.is_none() => {
+            let channel = e.message.strip_prefix("[channels.").and_then(|r| r.split_once(']')).map(|(c, _)| c);
+            let path = match channel {
+                Some(c) => vec!["channels", c],
+                None => vec!["lint", "thresholds"],
+            };
+            settings_error(f, &path, &e.message)
+        }
+        _ => anyhow::Error::new(e),
+    })?;
+    Engine::new(rules, config).map_err(|e| selector_error(loaded, &file_name, &e))
+}
+
+/// A `[lint]` selector naming no rule, at `file:line` when the settings file wrote
+/// it; otherwise it came from `--select` or `--ignore`.
+fn selector_error(loaded: &Loaded, file_name: &str, e: &ConfigError) -> anyhow::Error {
+    let Some((key, index)) = e.field.strip_suffix(']').and_then(|f| f.split_once('[')) else {
+        return anyhow::anyhow!("{file_name}: [lint] {e}");
+    };
+    let list =
+        |s: &Settings| if key == "select" { s.lint.select.clone().unwrap_or_default() } else { s.lint.ignore.clone() };
+    let value = index.parse::<usize>().ok().and_then(|i| list(&loaded.settings).get(i).cloned());
+    let written = loaded.file.as_ref().filter(|f| {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let i = index.parse::<usize>().unwrap_or(usize::MAX);
+        Settings::parse(&text, "").is_ok_and(|s| list(&s).get(i) == value.as_ref())
+    });
+    match written {
+        Some(f) => settings_error(f, &["lint", key, index], &format!("[lint] {e}")),
+        None => anyhow::anyhow!("--{key}: {}", e.message),
+    }
 }

@@ -4,6 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod dropin;
+mod formats;
+mod inline;
 mod packs;
 mod props;
+mod repo_config;
+mod source_map;
 mod support;
