@@ -11,12 +11,22 @@ mod personalization_locale_mismatch;
 mod personalization_we_vs_you;
 
 use super::context::{Ctx, Hit};
+use super::timeline::Ms;
 use serde::de::DeserializeOwned;
 
 /// A rule implemented in Rust.
 pub trait CodeRule: Send + Sync + std::fmt::Debug {
     /// Appends the rule's findings for one draft.
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>);
+
+    /// For rules about *when* a post goes out (category `frequency`): whether the
+    /// draft, moved to `at` (milliseconds since the epoch), would still break this
+    /// rule. `Some(until)`: it would, and so would every time from `at` to `until`
+    /// (later than `at`); `None`: `at` is fine. The engine searches these answers
+    /// for the `suggested_time` of frequency findings.
+    fn blocked_until(&self, _cx: &Ctx<'_>, _at: Ms) -> Option<Ms> {
+        None
+    }
 }
 
 /// How to build a code rule from its pack entry.
