@@ -6,6 +6,11 @@
 mod format_hashtag_stuffing;
 mod format_too_long;
 mod format_url_shortener;
+mod frequency_burst;
+mod frequency_daily_cap;
+mod frequency_min_gap;
+mod frequency_quiet_hours;
+mod frequency_weekly_cap;
 mod personalization_interests_ignored;
 mod personalization_locale_mismatch;
 mod personalization_we_vs_you;
@@ -43,6 +48,11 @@ pub static REGISTRY: &[CodeRuleDef] = &[
     format_hashtag_stuffing::DEF,
     format_too_long::DEF,
     format_url_shortener::DEF,
+    frequency_burst::DEF,
+    frequency_daily_cap::DEF,
+    frequency_min_gap::DEF,
+    frequency_quiet_hours::DEF,
+    frequency_weekly_cap::DEF,
     personalization_interests_ignored::DEF,
     personalization_locale_mismatch::DEF,
     personalization_we_vs_you::DEF,

@@ -1,0 +1,44 @@
+//! `frequency.burst`: more posts across all channels within a short window (an
+//! hour by default) than the pack allows, counting the draft and queued posts.
+//! Per-channel caps miss an account that fires at every network at once; people
+//! who follow it in two or three places see a flood, and a launch that goes
+//! everywhere in ten minutes reads as a campaign, not as someone talking.
+
+use super::{CodeRule, CodeRuleDef, Ctx, Hit, params};
+use crate::policy::Duration;
+use crate::rules::timeline::{Ms, ms};
+use serde::Deserialize;
+
+pub const DEF: CodeRuleDef = CodeRuleDef {
+    id: "frequency.burst",
+    placeholders: &["nth", "count", "max", "window", "others"],
+    build: |t| {
+        let p: Burst = params(t)?;
+        if p.window.0.is_zero() {
+            return Err("`window` must be longer than zero".into());
+        }
+        Ok(Box::new(p))
+    },
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Burst {
+    /// The rolling window, across all channels.
+    window: Duration,
+    /// Posts allowed in it, the draft included.
+    max: u32,
+}
+
+impl CodeRule for Burst {
+    fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
+        let tl = cx.timeline();
+        if let Some(crowd) = tl.all().crowd(tl.at, ms(self.window), self.max) {
+            out.push(crowd.hit(tl, "", self.max, ms(self.window), true));
+        }
+    }
+
+    fn blocked_until(&self, cx: &Ctx<'_>, at: Ms) -> Option<Ms> {
+        cx.timeline().all().crowd(at, ms(self.window), self.max).map(|c| c.until)
+    }
+}

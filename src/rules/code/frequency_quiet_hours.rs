@@ -1,0 +1,73 @@
+//! `frequency.quiet-hours`: the draft goes out during the channel policy's quiet
+//! hours (22:00–07:00 by default) on the clock of the people it is for. A promo
+//! that lands at 3 a.m. is buried under a night of other posts by breakfast, and
+//! the few who see it are the ones it wakes.
+//!
+//! The clock is the audience's `timezone` (IANA name, so summer time is right on
+//! the days it starts and ends). Without one, the offset written in
+//! `scheduled_at` stands in when it is not UTC (`+02:00` is somebody's wall
+//! clock, usually the team's, and teams mostly post for people near them); UTC
+//! is what machines write, says nothing about anyone's night, and is not judged.
+
+use super::{CodeRule, CodeRuleDef, Ctx, Hit, params};
+use crate::policy::DailyWindow;
+use crate::rules::timeline::Ms;
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+pub const DEF: CodeRuleDef = CodeRuleDef {
+    id: "frequency.quiet-hours",
+    placeholders: &["time", "zone", "quiet_hours", "channel"],
+    build: |t| Ok(Box::new(params::<QuietHours>(t)?)),
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuietHours {
+    /// Judge by the offset written in `scheduled_at` when the audience has no time zone.
+    use_written_offset: bool,
+}
+
+impl QuietHours {
+    /// The audience's clock and its name, when known.
+    fn clock(&self, cx: &Ctx<'_>) -> Option<(TimeZone, String)> {
+        if let Some((name, tz)) = cx.draft.audience.as_ref().and_then(|a| a.timezone.as_ref()) {
+            return Some((tz.clone(), name.clone()));
+        }
+        let offset = cx.draft.scheduled_offset.filter(|o| self.use_written_offset && o.seconds() != 0)?;
+        Some((TimeZone::fixed(offset), format!("UTC{offset}")))
+    }
+
+    /// The local time of `at` when it falls in the quiet hours.
+    fn quiet(&self, cx: &Ctx<'_>, at: Ms) -> Option<(DailyWindow, TimeZone, String, DateTime)> {
+        let window = cx.policy().quiet_hours?;
+        let (tz, name) = self.clock(cx)?;
+        let local = tz.to_datetime(Timestamp::from_millisecond(at).ok()?);
+        window.contains(local.time()).then_some((window, tz, name, local))
+    }
+}
+
+impl CodeRule for QuietHours {
+    fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
+        let Some((window, _, zone, local)) = self.quiet(cx, cx.timeline().at) else { return };
+        out.push(
+            Hit::whole_post()
+                .arg("time", local.strftime("%H:%M"))
+                .arg("zone", zone)
+                .arg("quiet_hours", window.to_string().replace('-', "–"))
+                .arg("channel", cx.draft.channel.display_name()),
+        );
+    }
+
+    /// Quiet until the window's end on the local clock: today's when the time is
+    /// before the end (the early morning), else tomorrow's. An end that falls in
+    /// a summer-time gap moves to the first time that exists after it.
+    fn blocked_until(&self, cx: &Ctx<'_>, at: Ms) -> Option<Ms> {
+        let (window, tz, _, local) = self.quiet(cx, at)?;
+        let day = if local.time() < window.end { local.date() } else { local.date().tomorrow().ok()? };
+        let end = tz.to_ambiguous_timestamp(day.to_datetime(window.end)).compatible().ok()?;
+        Some(end.as_millisecond().max(at + 1))
+    }
+}
