@@ -14,6 +14,9 @@ mod frequency_weekly_cap;
 mod personalization_interests_ignored;
 mod personalization_locale_mismatch;
 mod personalization_we_vs_you;
+mod repetition_blast;
+mod repetition_near_duplicate;
+mod repetition_template;
 
 use super::context::{Ctx, Hit};
 use super::timeline::Ms;
@@ -56,6 +59,9 @@ pub static REGISTRY: &[CodeRuleDef] = &[
     personalization_interests_ignored::DEF,
     personalization_locale_mismatch::DEF,
     personalization_we_vs_you::DEF,
+    repetition_blast::DEF,
+    repetition_near_duplicate::DEF,
+    repetition_template::DEF,
 ];
 
 pub fn lookup(id: &str) -> Option<&'static CodeRuleDef> {
