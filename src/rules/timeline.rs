@@ -328,9 +328,17 @@ fn zone_label(draft: &Draft) -> String {
         return name.clone();
     }
     match draft.scheduled_offset {
-        Some(o) if o.seconds() != 0 => format!("UTC{o}"),
+        Some(o) if o.seconds() != 0 => offset_name(o),
         _ => "UTC".to_owned(),
     }
+}
+
+/// A fixed offset as people write it: "UTC+02:00", "UTC-04:00", "UTC+05:30".
+pub fn offset_name(o: jiff::tz::Offset) -> String {
+    let s = o.seconds();
+    let sign = if s < 0 { '-' } else { '+' };
+    let a = s.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
 }
 
 /// The start of a post for a message: one line, at most `max` characters.

@@ -42,3 +42,33 @@ impl CodeRule for Burst {
         cx.timeline().all().crowd(at, ms(self.window), self.max).map(|c| c.until)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fires, passes};
+    use serde_json::json;
+
+    fn req(draft: &str) -> serde_json::Value {
+        json!({
+            "post": { "text": "We are live!", "channel": "x", "scheduled_at": draft },
+            "history": [
+                { "channel": "linkedin", "at": "2026-05-05T10:00:00Z" },
+                { "channel": "facebook", "at": "2026-05-05T10:10:00Z" },
+                { "channel": "instagram", "at": "2026-05-05T10:20:00Z" },
+                { "channel": "threads", "at": "2026-05-05T10:25:00Z" },
+            ],
+        })
+    }
+
+    #[test]
+    fn counts_every_channel_in_the_hour() {
+        let w = fires("frequency.burst", req("2026-05-05T10:30:00Z"));
+        assert_eq!(
+            w.message,
+            "5th post across all channels in 1 h; more than 4 reads as a flood; earlier: LinkedIn 10:00, Facebook 10:10, Instagram 10:20, Threads 10:25 UTC."
+        );
+        assert_eq!(w.suggested_time.as_deref(), Some("2026-05-05T11:00:00+00:00"));
+        passes("frequency.burst", req("2026-05-05T11:00:00Z"));
+        passes("frequency.burst", req("2026-05-05T09:00:00Z"));
+    }
+}

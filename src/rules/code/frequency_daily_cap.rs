@@ -39,3 +39,60 @@ impl CodeRule for DailyCap {
         tl.lane(tl.channel).crowd(at, ms(self.window), max).map(|c| c.until)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, fires, passes};
+    use serde_json::json;
+
+    #[test]
+    fn says_the_numbers_and_the_times_in_the_audience_zone() {
+        let w = fires(
+            "frequency.daily-cap",
+            json!({
+                "post": { "text": "Our spring report is out.", "channel": "linkedin", "scheduled_at": "2026-05-05T16:00:00+02:00" },
+                "audience": { "timezone": "Europe/Berlin" },
+                "history": at("linkedin", &["2026-05-05T13:10:00Z", "2026-05-05T07:00:00Z", "2026-05-05T09:30:00Z"]),
+            }),
+        );
+        assert_eq!(
+            w.message,
+            "4th LinkedIn post in 24 h; the policy allows 1; earlier: 09:00, 11:30, 15:10 Europe/Berlin."
+        );
+        // The last of them is a day behind at 15:10 tomorrow, and 12 h apart from it.
+        assert_eq!(w.suggested_time.as_deref(), Some("2026-05-06T15:10:00+02:00"));
+        assert!(w.span.is_none());
+    }
+
+    #[test]
+    fn queued_posts_count_against_the_window_ahead() {
+        let w = fires(
+            "frequency.daily-cap",
+            json!({
+                "post": { "text": "Tonight's post.", "channel": "facebook", "scheduled_at": "2026-05-05T20:00:00+02:00" },
+                "history": at("facebook", &["2026-05-06T08:00:00+02:00", "2026-05-06T12:00:00+02:00"]),
+            }),
+        );
+        assert!(
+            w.message.starts_with(
+                "3rd Facebook post in 24 h; the policy allows 2; queued: Wed 6 May 08:00, Wed 6 May 12:00 UTC+02:00"
+            ),
+            "{}",
+            w.message
+        );
+        // Until a day after the first queued post, every 24 h window with the
+        // draft also holds both queued posts.
+        assert_eq!(w.suggested_time.as_deref(), Some("2026-05-07T08:00:00+02:00"));
+    }
+
+    #[test]
+    fn no_cap_no_finding() {
+        passes(
+            "frequency.daily-cap",
+            json!({
+                "post": { "text": "Hello", "scheduled_at": "2026-05-05T10:00:00Z" },
+                "history": at("generic", &["2026-05-05T09:00:00Z", "2026-05-05T09:30:00Z"]),
+            }),
+        );
+    }
+}

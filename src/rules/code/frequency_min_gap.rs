@@ -41,3 +41,30 @@ impl CodeRule for MinGap {
         tl.lane(tl.channel).too_close(at, gap).map(|(_, until)| until)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, fires, passes};
+    use serde_json::json;
+
+    #[test]
+    fn names_the_nearest_post_before_or_after() {
+        let req = |t: &str| {
+            json!({
+                "post": { "text": "Room change for the workshop.", "channel": "x", "scheduled_at": t },
+                "audience": { "timezone": "Europe/Berlin" },
+                "history": at("x", &["2026-05-05T08:00:00Z", "2026-05-05T08:50:00Z"]),
+            })
+        };
+        let w = fires("frequency.min-gap", req("2026-05-05T08:10:00Z"));
+        assert_eq!(
+            w.message,
+            "10 min after the X post at 10:00 Europe/Berlin; the policy wants at least 30 min between X posts."
+        );
+        // 30 min after the later post, which is itself too close to 08:10.
+        assert_eq!(w.suggested_time.as_deref(), Some("2026-05-05T11:20:00+02:00"));
+        let w = fires("frequency.min-gap", req("2026-05-05T08:40:00Z"));
+        assert!(w.message.starts_with("10 min before the X post at 10:50"), "{}", w.message);
+        passes("frequency.min-gap", req("2026-05-05T07:30:00Z"));
+    }
+}

@@ -11,7 +11,7 @@
 
 use super::{CodeRule, CodeRuleDef, Ctx, Hit, params};
 use crate::policy::DailyWindow;
-use crate::rules::timeline::Ms;
+use crate::rules::timeline::{Ms, offset_name};
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -37,7 +37,7 @@ impl QuietHours {
             return Some((tz.clone(), name.clone()));
         }
         let offset = cx.draft.scheduled_offset.filter(|o| self.use_written_offset && o.seconds() != 0)?;
-        Some((TimeZone::fixed(offset), format!("UTC{offset}")))
+        Some((TimeZone::fixed(offset), offset_name(offset)))
     }
 
     /// The local time of `at` when it falls in the quiet hours.
@@ -69,5 +69,50 @@ impl CodeRule for QuietHours {
         let day = if local.time() < window.end { local.date() } else { local.date().tomorrow().ok()? };
         let end = tz.to_ambiguous_timestamp(day.to_datetime(window.end)).compatible().ok()?;
         Some(end.as_millisecond().max(at + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fires, passes};
+    use serde_json::{Value, json};
+
+    fn req(at: &str, zone: Option<&str>) -> Value {
+        let mut r = json!({ "post": { "text": "Fresh bread is out.", "channel": "instagram", "scheduled_at": at } });
+        if let Some(z) = zone {
+            r["audience"] = json!({ "timezone": z });
+        }
+        r
+    }
+
+    #[test]
+    fn night_on_the_audience_clock_with_summer_time() {
+        // 2026-03-29: Berlin springs forward at 01:00 UTC (02:00 → 03:00).
+        let w = fires("frequency.quiet-hours", req("2026-03-29T04:30:00Z", Some("Europe/Berlin")));
+        assert_eq!(
+            w.message,
+            "Goes out at 06:30 Europe/Berlin, inside the quiet hours 22:00–07:00 of the people it is for."
+        );
+        assert_eq!(w.suggested_time.as_deref(), Some("2026-03-29T07:00:00+02:00"));
+        passes("frequency.quiet-hours", req("2026-03-29T05:30:00Z", Some("Europe/Berlin")));
+        // 2026-10-25: back to winter time at 01:00 UTC; 06:30 UTC is 07:30 local.
+        passes("frequency.quiet-hours", req("2026-10-25T06:30:00Z", Some("Europe/Berlin")));
+        let w = fires("frequency.quiet-hours", req("2026-10-25T05:30:00Z", Some("Europe/Berlin")));
+        assert_eq!(w.suggested_time.as_deref(), Some("2026-10-25T07:00:00+01:00"));
+    }
+
+    #[test]
+    fn late_evening_waits_for_tomorrow_morning() {
+        let w = fires("frequency.quiet-hours", req("2026-05-05T20:30:00Z", Some("Europe/Berlin")));
+        assert_eq!(w.suggested_time.as_deref(), Some("2026-05-06T07:00:00+02:00"));
+    }
+
+    #[test]
+    fn without_a_zone_the_written_offset_stands_in_but_utc_does_not() {
+        let w = fires("frequency.quiet-hours", req("2026-05-05T23:30:00-04:00", None));
+        assert!(w.message.contains("23:30 UTC-04:00"), "{}", w.message);
+        assert_eq!(w.suggested_time.as_deref(), Some("2026-05-06T07:00:00-04:00"));
+        passes("frequency.quiet-hours", req("2026-05-05T02:00:00Z", None));
+        passes("frequency.quiet-hours", req("2026-05-05T02:00:00+00:00", None));
     }
 }

@@ -17,6 +17,8 @@ mod personalization_we_vs_you;
 mod repetition_blast;
 mod repetition_near_duplicate;
 mod repetition_template;
+#[cfg(test)]
+mod testing;
 
 use super::context::{Ctx, Hit};
 use super::timeline::Ms;

@@ -101,3 +101,46 @@ impl CodeRule for Blast {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fires, passes};
+    use serde_json::json;
+
+    const TEXT: &str = "The new app is live: faster checkout, saved baskets and dark mode.";
+
+    #[test]
+    fn lists_the_channels_in_the_window() {
+        let w = fires(
+            "repetition.blast",
+            json!({
+                "post": { "text": TEXT, "channel": "x", "scheduled_at": "2026-05-05T10:00:00+02:00" },
+                "history": [
+                    { "channel": "threads", "at": "2026-05-05T08:59:00+02:00", "text": TEXT },
+                    { "channel": "linkedin", "at": "2026-05-05T09:30:00+02:00", "text": TEXT },
+                    { "channel": "facebook", "at": "2026-05-05T10:20:00+02:00", "text": TEXT },
+                ],
+            }),
+        );
+        // Threads at 08:59 is more than an hour before Facebook at 10:20: the
+        // fullest window holds LinkedIn, X and Facebook.
+        assert_eq!(
+            w.message,
+            "The same text goes to 3 channels within 1 h: LinkedIn 09:30, X 10:00 (this draft), Facebook 10:20 UTC+02:00."
+        );
+    }
+
+    #[test]
+    fn the_same_channel_twice_is_not_two_channels() {
+        passes(
+            "repetition.blast",
+            json!({
+                "post": { "text": TEXT, "channel": "x", "scheduled_at": "2026-05-05T10:00:00Z" },
+                "history": [
+                    { "channel": "x", "at": "2026-05-05T10:05:00Z", "text": TEXT },
+                    { "channel": "linkedin", "at": "2026-05-05T10:10:00Z", "text": TEXT },
+                ],
+            }),
+        );
+    }
+}

@@ -79,3 +79,45 @@ impl CodeRule for NearDuplicate {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fires, passes};
+    use serde_json::{Value, json};
+
+    const TEXT: &str =
+        "Our spring menu is here: wild garlic soup, asparagus with brown butter and rhubarb cake, every day from noon.";
+
+    fn req(history: Value) -> Value {
+        json!({ "post": { "text": TEXT, "channel": "linkedin", "scheduled_at": "2026-05-05T10:00:00Z" }, "history": history })
+    }
+
+    #[test]
+    fn reports_the_closest_match_and_how_many_more() {
+        let w = fires(
+            "repetition.near-duplicate",
+            req(json!([
+                { "channel": "linkedin", "at": "2026-05-01T10:00:00Z", "text": TEXT },
+                { "channel": "linkedin", "at": "2026-05-08T10:00:00Z", "text": TEXT.replace("cake", "tart") },
+                { "channel": "linkedin", "at": "2026-05-04T10:00:00Z", "text": TEXT },
+            ])),
+        );
+        assert_eq!(
+            w.message,
+            "100% the same as the LinkedIn post of Mon 4 May 10:00 UTC: “Our spring menu is here: wild garlic soup, asparagus with…” (and 2 more within 7 days)."
+        );
+        assert!(w.suggested_time.is_none(), "moving a repeat in time does not fix it");
+    }
+
+    #[test]
+    fn text_less_items_and_short_texts_are_not_compared() {
+        passes("repetition.near-duplicate", req(json!([{ "channel": "linkedin", "at": "2026-05-04T10:00:00Z" }])));
+        passes(
+            "repetition.near-duplicate",
+            json!({
+                "post": { "text": "Thank you!", "channel": "x" },
+                "history": [{ "channel": "x", "at": "2026-05-04T10:00:00Z", "text": "Thank you!" }],
+            }),
+        );
+    }
+}

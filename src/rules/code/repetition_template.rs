@@ -73,3 +73,42 @@ impl CodeRule for Template {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fires, passes};
+    use serde_json::{Value, json};
+
+    fn req(draft: &str, other: &str) -> Value {
+        json!({
+            "post": { "text": draft, "channel": "linkedin", "scheduled_at": "2026-05-05T10:00:00Z" },
+            "history": [{ "channel": "linkedin", "at": "2026-05-01T10:00:00Z", "text": other }],
+        })
+    }
+
+    #[test]
+    fn names_the_slots_that_changed() {
+        let w = fires(
+            "repetition.template",
+            req(
+                "Congrats @anna on 5 years with the team! Thank you for everything you do.",
+                "Congrats @ben on 3 years with the team! Thank you for everything you do.",
+            ),
+        );
+        assert_eq!(
+            w.message,
+            "Differs from the LinkedIn post of Fri 1 May 10:00 UTC only in its numbers and mentions: “Congrats @ben on 3 years with the team! Thank you for…”."
+        );
+    }
+
+    #[test]
+    fn near_duplicates_and_changed_words_are_not_templates() {
+        let long = "Congrats @anna on five wonderful years with the whole support team, thank you for everything you do for our customers every single day.";
+        // Only the mention differs in a long text: that is a near-duplicate.
+        passes("repetition.template", req(long, &long.replace("@anna", "@ben")));
+        passes(
+            "repetition.template",
+            req("We are open late on Friday for the tasting.", "We are closed early on Friday for the tasting."),
+        );
+    }
+}
