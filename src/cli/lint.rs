@@ -47,6 +47,9 @@ pub struct LintArgs {
     /// Print only warnings and errors, no source lines or summaries.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Judge each post file on its own, not against the other files' `channel` and `scheduled_at` (the calendar).
+    #[arg(long)]
+    pub no_calendar: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,6 +101,9 @@ pub fn run(cli: &Cli, args: &LintArgs) -> Result<Exit> {
         }
     }
 
+    if !args.no_calendar {
+        super::calendar::attach(&mut items, engine.config().limits.max_history);
+    }
     let outcomes: Vec<Outcome> = items.into_par_iter().map(|item| lint_item(&engine, item, now)).collect();
 
     let stdout = std::io::stdout();

@@ -3,6 +3,7 @@
 //! prints reports. Exit codes follow ripgrep and ruff: 0 clean, 1 findings at or
 //! above `--fail-on`, 2 usage, configuration or input errors.
 
+mod calendar;
 pub mod frontmatter;
 mod inputs;
 mod lint;
