@@ -15,6 +15,8 @@
 //! only in their names, numbers or links.
 
 use crate::text::normalize_str;
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// What a token is.
@@ -77,23 +79,29 @@ struct Token {
     kind: Slot,
 }
 
-/// The tokens of one text.
+/// The tokens of one text, with what the rules derive from them kept for the
+/// next comparison (the draft is compared with many posts).
 #[derive(Debug, Clone, Default)]
 pub struct Fingerprint {
     tokens: Vec<Token>,
+    shingles: OnceCell<(usize, Vec<u64>)>,
+    skeleton: OnceCell<Vec<(Slot, u64)>>,
 }
 
 impl Fingerprint {
     pub fn new(text: &str) -> Fingerprint {
         let links = crate::analysis::find_links(text);
-        let mut tokens: Vec<(usize, Token)> = links
-            .iter()
-            .map(|l| {
-                (l.range.start, Token { hash: fnv(text[l.range.clone()].to_lowercase().as_bytes()), kind: Slot::Link })
-            })
-            .collect();
+        let link = |l: &crate::analysis::Link| Token { hash: fold_ascii(&text[l.range.clone()]), kind: Slot::Link };
+        let mut tokens = Vec::with_capacity(text.len() / 6 + links.len());
+        // Links are sorted and do not overlap: each goes in where it starts, and
+        // the words inside it are skipped.
+        let mut emitted = 0;
         for (i, w) in text.unicode_word_indices() {
-            if links.iter().any(|l| l.range.contains(&i)) {
+            while emitted < links.len() && links[emitted].range.start <= i {
+                tokens.push(link(&links[emitted]));
+                emitted += 1;
+            }
+            if emitted > 0 && i < links[emitted - 1].range.end {
                 continue;
             }
             let kind = match text[..i].chars().next_back() {
@@ -103,12 +111,10 @@ impl Fingerprint {
                 _ if w.chars().next().is_some_and(char::is_uppercase) => Slot::Name,
                 _ => Slot::Word,
             };
-            tokens.push((i, Token { hash: hash_word(w), kind }));
+            tokens.push(Token { hash: hash_word(w), kind });
         }
-        if !links.is_empty() {
-            tokens.sort_by_key(|(i, _)| *i);
-        }
-        Fingerprint { tokens: tokens.into_iter().map(|(_, t)| t).collect() }
+        tokens.extend(links[emitted..].iter().map(link));
+        Fingerprint { tokens, ..Fingerprint::default() }
     }
 
     /// Number of tokens (words, links, mentions, hashtags).
@@ -122,7 +128,15 @@ impl Fingerprint {
 
     /// The set of `k`-word shingles (runs of `k` consecutive tokens), hashed and
     /// sorted. A text shorter than `k` tokens is its set of single tokens.
-    pub fn shingles(&self, k: usize) -> Vec<u64> {
+    pub fn shingles(&self, k: usize) -> Cow<'_, [u64]> {
+        match self.shingles.get() {
+            Some((kk, s)) if *kk == k => Cow::Borrowed(s),
+            Some(_) => Cow::Owned(self.compute_shingles(k)),
+            None => Cow::Borrowed(&self.shingles.get_or_init(|| (k, self.compute_shingles(k))).1),
+        }
+    }
+
+    fn compute_shingles(&self, k: usize) -> Vec<u64> {
         let k = k.max(1);
         let mut out: Vec<u64> = if self.tokens.len() < k {
             self.tokens.iter().map(|t| t.hash).collect()
@@ -146,7 +160,11 @@ impl Fingerprint {
 
     /// Consecutive name, number, link, mention or hashtag tokens of one kind make
     /// one slot ("Latte Art" is one name), each with the hash of its value.
-    fn skeleton(&self) -> Vec<(Slot, u64)> {
+    fn skeleton(&self) -> &[(Slot, u64)] {
+        self.skeleton.get_or_init(|| self.compute_skeleton())
+    }
+
+    fn compute_skeleton(&self) -> Vec<(Slot, u64)> {
         let mut out: Vec<(Slot, u64)> = Vec::with_capacity(self.tokens.len());
         for t in &self.tokens {
             match out.last_mut() {
@@ -170,7 +188,7 @@ impl Fingerprint {
         }
         let mut fixed = 0;
         let mut differ = Slots::default();
-        for ((ka, va), (kb, vb)) in a.iter().zip(&b) {
+        for ((ka, va), (kb, vb)) in a.iter().zip(b) {
             if ka != kb {
                 return None;
             }
@@ -212,12 +230,15 @@ fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
+/// FNV-1a of a text with ASCII letters in lower case (links, ASCII words).
+fn fold_ascii(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME))
+}
+
 /// The hash of a folded word; ASCII words skip the Unicode folding.
 fn hash_word(w: &str) -> u64 {
     if w.is_ascii() {
-        return w
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME));
+        return fold_ascii(w);
     }
     let folded = normalize_str(w);
     fnv(strip_arabic_clitics(&folded).as_bytes())

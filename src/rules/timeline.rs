@@ -16,11 +16,11 @@ use super::context::Hit;
 use super::fingerprint::Fingerprint;
 use crate::channel::Channel;
 use crate::input::{Draft, HistoryItem};
+use foldhash::{HashSet, HashSetExt};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use std::cell::OnceCell;
-use std::collections::HashSet;
 
 /// Milliseconds since the Unix epoch, or a length of time in milliseconds.
 pub type Ms = i64;
@@ -171,7 +171,7 @@ impl<'a> Timeline<'a> {
             (None, _) => same_post(h, channel, at, Some(draft.text.as_str())),
         };
         // The first of several items with one id stands for them all.
-        let mut ids: HashSet<&str> = HashSet::new();
+        let mut ids: HashSet<&str> = HashSet::with_capacity(draft.history.len());
         let mut posts: Vec<Post> = Vec::with_capacity(draft.history.len());
         for (i, h) in draft.history.iter().enumerate() {
             if is_draft(h) || h.id.as_deref().is_some_and(|id| !ids.insert(id)) {

@@ -48,6 +48,9 @@ type Sent = (Ms, Channel, Option<usize>);
 impl CodeRule for Blast {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         let tl = cx.timeline();
+        if tl.posts.is_empty() {
+            return;
+        }
         let me = tl.draft_print();
         if me.len() < self.min_words {
             return;

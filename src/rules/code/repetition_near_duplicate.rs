@@ -43,6 +43,9 @@ struct NearDuplicate {
 impl CodeRule for NearDuplicate {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         let tl = cx.timeline();
+        if tl.posts.is_empty() {
+            return;
+        }
         let me = tl.draft_print();
         if me.len() < self.min_words {
             return;

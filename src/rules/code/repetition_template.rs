@@ -44,6 +44,9 @@ struct Template {
 impl CodeRule for Template {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         let tl = cx.timeline();
+        if tl.posts.is_empty() {
+            return;
+        }
         let me = tl.draft_print();
         if me.len() < self.min_fixed_words {
             return;
