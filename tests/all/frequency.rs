@@ -372,3 +372,23 @@ fn rules_command_documents_the_new_rules() {
         assert!(r.stdout.contains(id), "{id}");
     }
 }
+
+/// The README's calendar excerpt is real output of `lint examples/calendar`.
+#[test]
+fn the_readme_shows_real_calendar_output() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let block = readme
+        .split("<!-- calendar-output:start -->")
+        .nth(1)
+        .unwrap()
+        .split("<!-- calendar-output:end -->")
+        .next()
+        .unwrap();
+    let r = run(root, &["--no-config", "lint", "examples/calendar"], b"");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let actual: Vec<&str> = r.stdout.lines().collect();
+    for line in block.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("```")) {
+        assert!(actual.contains(&line), "README line not in the output:\n{line}\n\noutput:\n{}", r.stdout);
+    }
+}
