@@ -170,36 +170,39 @@ impl<'a> Timeline<'a> {
             (Some(_), None) => false,
             (None, _) => same_post(h, channel, at, Some(draft.text.as_str())),
         };
-        // The first of several items with one id stands for them all.
-        let mut ids: HashSet<&str> = HashSet::with_capacity(draft.history.len());
-        let mut posts: Vec<Post> = Vec::with_capacity(draft.history.len());
+        // Two items are one post when they share an id, or when one of them has
+        // no id and they share channel, time and text. The first one stands for
+        // the others. Hash sets keep this linear however many items collide.
+        let n = draft.history.len();
+        let mut ids: HashSet<&str> = HashSet::with_capacity(n);
+        let mut contents: HashSet<(Channel, Ms, Option<&str>)> = HashSet::with_capacity(n);
+        let mut idless: HashSet<(Channel, Ms, Option<&str>)> = HashSet::new();
+        let mut posts: Vec<Post> = Vec::with_capacity(n);
         for (i, h) in draft.history.iter().enumerate() {
-            if is_draft(h) || h.id.as_deref().is_some_and(|id| !ids.insert(id)) {
+            if is_draft(h) {
                 continue;
             }
-            posts.push(Post { at: h.at.as_millisecond(), channel: h.channel.unwrap_or(channel), item: i });
+            let post = Post { at: h.at.as_millisecond(), channel: h.channel.unwrap_or(channel), item: i };
+            let content = (post.channel, post.at, h.text.as_deref());
+            let seen = match h.id.as_deref() {
+                Some(id) => ids.contains(id) || idless.contains(&content),
+                None => contents.contains(&content),
+            };
+            if seen {
+                continue;
+            }
+            match h.id.as_deref() {
+                Some(id) => {
+                    ids.insert(id);
+                }
+                None => {
+                    idless.insert(content);
+                }
+            }
+            contents.insert(content);
+            posts.push(post);
         }
         posts.sort_by_key(|p| p.at);
-        // Items without an id that repeat another item of the same time.
-        let mut keep = vec![true; posts.len()];
-        let mut group = 0;
-        for i in 1..posts.len() {
-            if posts[i].at != posts[group].at {
-                group = i;
-                continue;
-            }
-            let h = &draft.history[posts[i].item];
-            keep[i] = !(group..i).any(|j| {
-                keep[j] && {
-                    let o = &draft.history[posts[j].item];
-                    (h.id.is_none() || o.id.is_none())
-                        && posts[j].channel == posts[i].channel
-                        && same_post(h, posts[j].channel, o.at.as_millisecond(), o.text.as_deref())
-                }
-            });
-        }
-        let mut k = keep.iter();
-        posts.retain(|_| k.next().copied().unwrap_or(true));
 
         let mut lanes: [Lane; Channel::ALL.len()] = Default::default();
         let mut all = Lane::default();
@@ -434,6 +437,43 @@ mod tests {
         assert_eq!(l.too_close(11 * H, 12 * H), Some((1, 22 * H)));
         assert_eq!(l.too_close(5 * H, 12 * H), Some((0, 22 * H)));
         assert_eq!(l.too_close(22 * H, 12 * H), None);
+    }
+
+    fn item(id: Option<&str>, channel: Option<Channel>, at: &str, text: Option<&str>) -> HistoryItem {
+        HistoryItem { id: id.map(str::to_owned), text: text.map(str::to_owned), channel, at: at.parse().unwrap() }
+    }
+
+    #[test]
+    fn duplicates_and_the_draft_itself_are_dropped() {
+        let mut d = Draft::from_text("Hello there", "2026-05-05T10:00:00Z".parse().unwrap());
+        d.id = Some("me".into());
+        d.channel = Channel::X;
+        let x = Some(Channel::X);
+        d.history = vec![
+            item(Some("a"), x, "2026-05-05T09:00:00Z", None),
+            item(Some("a"), x, "2026-05-05T09:30:00Z", None), // same id, moved: the first stands
+            item(None, x, "2026-05-05T08:00:00Z", Some("Hi")),
+            item(None, None, "2026-05-05T08:00:00Z", Some("Hi")), // no channel: the draft's, so the same
+            item(Some("b"), x, "2026-05-05T08:00:00Z", Some("Hi")), // an id-less twin came first
+            item(Some("c"), x, "2026-05-05T07:00:00Z", Some("Yo")),
+            item(Some("d"), x, "2026-05-05T07:00:00Z", Some("Yo")), // two ids: two posts
+            item(Some("me"), x, "2026-05-05T10:00:00Z", None),      // the draft by id
+            item(None, x, "2026-05-05T10:00:00Z", Some("Hello there")), // the draft by content
+        ];
+        let tl = Timeline::new(&d);
+        let kept: Vec<usize> = tl.posts.iter().map(|p| p.item).collect();
+        assert_eq!(kept, [5, 6, 2, 0]);
+        // A draft without an id is only found by content: "me" is another post.
+        d.id = None;
+        let kept: Vec<usize> = Timeline::new(&d).posts.iter().map(|p| p.item).collect();
+        assert_eq!(kept, [5, 6, 2, 0, 7]);
+    }
+
+    #[test]
+    fn a_thousand_identical_items_are_one_post() {
+        let mut d = Draft::from_text("Hello", "2026-05-05T10:00:00Z".parse().unwrap());
+        d.history = (0..1000).map(|_| item(None, None, "2026-05-05T09:00:00Z", Some("Same"))).collect();
+        assert_eq!(Timeline::new(&d).posts.len(), 1);
     }
 
     #[test]
