@@ -2,8 +2,8 @@
 //! posts) cleaned up once per request and shared by every frequency and repetition
 //! rule, so that 1,000 history items cost one sort, not one per rule.
 //!
-//! Cleaning: exact duplicates count once (the same `id`, or — when an item has no
-//! id — the same channel, time and text), the draft itself is dropped when the
+//! Cleaning: exact duplicates count once (the same `id`, or — when one of the two
+//! has no id — the same channel, time and text), the draft itself is dropped when the
 //! queue already holds it (the draft's `id`, or an id-less item with its channel,
 //! time and text), and an item without a channel is taken to be on the draft's
 //! channel (a scheduler that leaves it out is sending one network's queue).
@@ -118,8 +118,8 @@ impl Lane {
         Some(Crowd { others: self.posts[start..end].to_vec(), until: until.unwrap_or(NEVER) })
     }
 
-    /// The post closest to `t` less than `gap` away, and the first time at or
-    /// after `t` that is `gap` away from every post (`until`).
+    /// The post closest to `t` less than `gap` away, and `until`: every time from
+    /// `t` up to it is less than `gap` from some post (the latest of them).
     pub fn too_close(&self, t: Ms, gap: Ms) -> Option<(usize, Ms)> {
         let lo = self.times.partition_point(|&x| x <= t.saturating_sub(gap));
         let hi = self.times.partition_point(|&x| x < t.saturating_add(gap));
@@ -294,6 +294,9 @@ impl<'a> Timeline<'a> {
                 self.when(post.at)
             }
         };
+        if posts.is_empty() {
+            return "no other posts".to_owned();
+        }
         let (before, after): (Vec<usize>, Vec<usize>) = posts.iter().partition(|&&p| self.posts[p].at <= self.at);
         let mut parts = Vec::new();
         if !before.is_empty() {

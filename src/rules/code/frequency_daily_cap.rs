@@ -86,6 +86,19 @@ mod tests {
     }
 
     #[test]
+    fn a_cap_of_zero_pauses_the_channel() {
+        let w = fires(
+            "frequency.daily-cap",
+            json!({
+                "post": { "text": "Hello", "channel": "linkedin", "scheduled_at": "2026-05-05T10:00:00Z" },
+                "options": { "channels": { "linkedin": { "daily": 0 } } },
+            }),
+        );
+        assert_eq!(w.message, "1st LinkedIn post in 24 h; the policy allows 0; no other posts.");
+        assert_eq!(w.suggested_time, None);
+    }
+
+    #[test]
     fn no_cap_no_finding() {
         passes(
             "frequency.daily-cap",
