@@ -8,6 +8,10 @@
 //! time and text), and an item without a channel is taken to be on the draft's
 //! channel (a scheduler that leaves it out is sending one network's queue).
 //!
+//! Replies (`post.reply_to`) are not judged by the rules that read the timeline:
+//! they answer a person in a thread instead of going to followers' feeds, and a
+//! support team answering thirty customers an hour is doing its job.
+//!
 //! Times are milliseconds since the Unix epoch: window arithmetic on integers, no
 //! time zone involved. Time zones only matter for quiet hours and for showing
 //! times to people, both of which go through [`Timeline::when`] and friends.

@@ -211,6 +211,22 @@ fn history_without_text_counts_but_is_never_compared() {
     }
 }
 
+#[test]
+fn replies_are_not_counted_against_the_feed() {
+    let history: Vec<Value> = (0..8).map(|i| json!({ "channel": "x", "at": format!("2026-05-05T09:{:02}:00Z", i * 5), "text": "Thanks for writing, we are on it and will get back to you today." })).collect();
+    let r = lint(json!({
+        "post": { "text": "Thanks for writing, we are on it and will get back to you today.", "channel": "x", "scheduled_at": "2026-05-05T09:42:00Z",
+                  "reply_to": { "author": "@anna", "text": "My order has not arrived." } },
+        "audience": { "timezone": "America/New_York" },
+        "history": history,
+    }));
+    assert!(
+        !r.warnings.iter().any(|w| w.rule.starts_with("frequency.") || w.rule.starts_with("repetition.")),
+        "{:?}",
+        frequency_view(&r)
+    );
+}
+
 /// 1,000 history items, from two weeks before the draft to a week after, one
 /// every 30 minutes round seven networks: the numbers in the findings agree with
 /// counting by hand.

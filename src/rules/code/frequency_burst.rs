@@ -32,6 +32,10 @@ struct Burst {
 
 impl CodeRule for Burst {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
+        // A reply answers a person in a thread; it is not a post to the feed.
+        if cx.draft.reply_to.is_some() {
+            return;
+        }
         let tl = cx.timeline();
         if let Some(crowd) = tl.all().crowd(tl.at, ms(self.window), self.max) {
             out.push(crowd.hit(tl, "", self.max, ms(self.window), true));

@@ -26,6 +26,10 @@ struct DailyCap {
 
 impl CodeRule for DailyCap {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
+        // A reply answers a person in a thread; it is not a post to the feed.
+        if cx.draft.reply_to.is_some() {
+            return;
+        }
         let Some(max) = cx.policy().daily else { return };
         let tl = cx.timeline();
         if let Some(crowd) = tl.lane(tl.channel).crowd(tl.at, ms(self.window), max) {

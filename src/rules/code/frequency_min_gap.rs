@@ -20,6 +20,10 @@ struct MinGap {}
 
 impl CodeRule for MinGap {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
+        // A reply answers a person in a thread; it is not a post to the feed.
+        if cx.draft.reply_to.is_some() {
+            return;
+        }
         let Some(gap) = cx.policy().min_gap.map(ms) else { return };
         let tl = cx.timeline();
         let Some((nearest, _)) = tl.lane(tl.channel).too_close(tl.at, gap) else { return };

@@ -51,6 +51,10 @@ impl QuietHours {
 
 impl CodeRule for QuietHours {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
+        // A reply answers a person in a thread; it is not a post to the feed.
+        if cx.draft.reply_to.is_some() {
+            return;
+        }
         let Some((window, _, zone, local)) = self.quiet(cx, cx.timeline().at) else { return };
         out.push(
             Hit::whole_post()

@@ -47,6 +47,10 @@ type Sent = (Ms, Channel, Option<usize>);
 
 impl CodeRule for Blast {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
+        // A reply answers a person in a thread; it is not a post to the feed.
+        if cx.draft.reply_to.is_some() {
+            return;
+        }
         let tl = cx.timeline();
         if tl.posts.is_empty() {
             return;
