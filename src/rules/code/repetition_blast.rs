@@ -1,5 +1,5 @@
-//! `repetition.blast`: the same text (or nearly: the similarity of
-//! `repetition.near-duplicate`) goes to several channels within a short window,
+//! `repetition.blast`: the same text (or nearly: by default the 0.8 shingle
+//! similarity of `repetition.near-duplicate`) goes to several channels within a short window,
 //! the draft included — by default three channels within 60 minutes. Each network
 //! has its own length, tone and audience; one text fired at all of them at once
 //! fits none, and people who follow the account in two places get it twice.
@@ -134,6 +134,19 @@ mod tests {
         assert_eq!(
             w.message,
             "The same text goes to 3 channels within 1 h: LinkedIn 09:30, X 10:00 (this draft), Facebook 10:20 UTC+02:00."
+        );
+    }
+
+    #[test]
+    fn bad_params_are_refused() {
+        let build = |t: &str| (super::DEF.build)(&toml::from_str(t).unwrap()).map(|_| ());
+        assert!(build("window = \"60m\"\nchannels = 3\nthreshold = 0.8\nshingle = 2\nmin_words = 4").is_ok());
+        assert!(build("window = \"60m\"\nchannels = 1\nthreshold = 0.8\nshingle = 2\nmin_words = 4").is_err());
+        assert!(build("window = \"60m\"\nchannels = 3\nthreshold = 1.5\nshingle = 2\nmin_words = 4").is_err());
+        assert!(build("window = \"soon\"\nchannels = 3\nthreshold = 0.8\nshingle = 2\nmin_words = 4").is_err());
+        assert!(
+            build("window = \"60m\"\nchannels = 3\nthreshold = 0.8\nshingle = 2").is_err(),
+            "min_words is required"
         );
     }
 
