@@ -50,20 +50,34 @@ impl Serialize for DailyWindow {
     }
 }
 
-/// A duration written as "30m", "12h" or "1h30m".
+/// A duration written as "30m", "12h", "1h30m" or "7d" (a day is 24 hours here:
+/// windows are rolling, not calendar days).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration(pub SignedDuration);
 
-impl<'de> Deserialize<'de> for Duration {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        let v: SignedDuration = s
-            .parse()
-            .map_err(|e| serde::de::Error::custom(format!("'{s}' is not a duration like \"30m\" or \"12h\": {e}")))?;
+impl std::str::FromStr for Duration {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = |e: jiff::Error| format!("'{s}' is not a duration like \"30m\", \"12h\" or \"7d\": {e}");
+        // SignedDuration refuses days (they are calendar units in jiff); a Span takes
+        // them and converts with 24-hour days.
+        let v: SignedDuration = match s.parse::<SignedDuration>() {
+            Ok(v) => v,
+            Err(_) => s
+                .parse::<jiff::Span>()
+                .and_then(|span| span.to_duration(jiff::SpanRelativeTo::days_are_24_hours()))
+                .map_err(bad)?,
+        };
         if v.is_negative() {
-            return Err(serde::de::Error::custom(format!("'{s}' is negative")));
+            return Err(format!("'{s}' is negative"));
         }
         Ok(Duration(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -196,5 +210,13 @@ mod tests {
         assert_eq!(p.daily, Some(2));
         assert_eq!(p.min_gap, Some(Duration(SignedDuration::from_hours(3))));
         assert!(toml::from_str::<ChannelPolicyPatch>("dayly = 2").is_err());
+    }
+
+    #[test]
+    fn durations_take_days_as_24_hours() {
+        assert_eq!("7d".parse::<Duration>(), Ok(Duration(SignedDuration::from_hours(168))));
+        assert_eq!("1h30m".parse::<Duration>(), Ok(Duration(SignedDuration::from_mins(90))));
+        assert!("-2h".parse::<Duration>().is_err());
+        assert!("soon".parse::<Duration>().is_err());
     }
 }

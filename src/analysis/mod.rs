@@ -262,7 +262,7 @@ fn within<'a>(r: &Range<usize>, mut ranges: impl Iterator<Item = &'a Range<usize
     ranges.any(|o| o.start <= r.start && r.end <= o.end)
 }
 
-fn find_links(text: &str) -> Vec<Link> {
+pub(crate) fn find_links(text: &str) -> Vec<Link> {
     let mut finder = linkify::LinkFinder::new();
     finder.kinds(&[linkify::LinkKind::Url]).url_must_have_scheme(false);
     finder

@@ -63,6 +63,9 @@ pub struct LintArgs {
     /// line too (for pre-commit and editors, which pass every changed file).
     #[arg(long)]
     pub force_exclude: bool,
+    /// Judge each post file on its own, not against the other files' `channel` and `scheduled_at` (the calendar).
+    #[arg(long)]
+    pub no_calendar: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,7 +87,10 @@ pub fn run(cli: &Cli, args: &LintArgs) -> Result<Exit> {
         None => jiff::Timestamp::now(),
         Some(s) => s.parse().with_context(|| format!("--now {s}: not an RFC 3339 time"))?,
     };
-    let items = collect(args, &cwd, &mut projects)?;
+    let mut items = collect(args, &cwd, &mut projects)?;
+    if !args.no_calendar {
+        super::calendar::attach(&mut items);
+    }
 
     let linted: Vec<(Outcome, Arc<Project>)> = items
         .into_par_iter()

@@ -3,6 +3,7 @@
 //! requests, and prints reports. Exit codes follow ripgrep and ruff: 0 clean, 1
 //! findings at or above `--fail-on`, 2 usage, configuration or input errors.
 
+mod calendar;
 mod config_cmd;
 pub mod directives;
 pub mod eval;

@@ -93,11 +93,15 @@ fn explain(out: &mut dyn Write, r: &RuleInfo) -> std::io::Result<()> {
     }
     for v in &r.variants {
         writeln!(out, "Examples ({}, {})", v.language, v.source)?;
-        for ex in &v.examples.fire {
-            writeln!(out, "  ✗ {}", example_line(ex))?;
-        }
-        for ex in &v.examples.pass {
-            writeln!(out, "  ✓ {}", example_line(ex))?;
+        for (mark, list) in [("✗", &v.examples.fire), ("✓", &v.examples.pass)] {
+            for ex in list {
+                writeln!(out, "  {mark} {}", example_line(ex))?;
+                if let ExampleSpec::Full(f) = ex
+                    && let Some(note) = &f.note
+                {
+                    writeln!(out, "      {note}")?;
+                }
+            }
         }
         if !v.replacements.is_empty() && v.replacements.iter().any(|x| !x.is_empty()) {
             writeln!(out, "  replacements: {}", v.replacements.join(" | "))?;
@@ -117,14 +121,27 @@ fn example_line(ex: &ExampleSpec) -> String {
             if let Some(l) = &f.language {
                 ctx.push(format!("language {l}"));
             }
+            if let Some(at) = &f.scheduled_at {
+                ctx.push(format!("at {at}"));
+            }
             if f.reply_to.is_some() {
                 ctx.push("a reply".into());
             }
-            if f.audience.is_some() {
-                ctx.push("with an audience".into());
+            match f.audience.as_ref().and_then(|a| a.timezone.as_deref()) {
+                Some(tz) => ctx.push(format!("audience in {tz}")),
+                None if f.audience.is_some() => ctx.push("with an audience".into()),
+                None => {}
             }
-            if f.history.is_some() {
-                ctx.push("with history".into());
+            if let Some(h) = &f.history {
+                // Frequency examples are about times: show them.
+                let times: Vec<String> =
+                    h.iter().map(|i| format!("{} {}", i.channel.as_deref().unwrap_or("same channel"), i.at)).collect();
+                let shown = if times.len() > 3 {
+                    format!("{}, … ({} in all)", times[..3].join(", "), times.len())
+                } else {
+                    times.join(", ")
+                };
+                ctx.push(format!("with history: {shown}"));
             }
             if f.options.is_some() {
                 ctx.push("with options".into());

@@ -1,10 +1,12 @@
 //! What a rule sees while checking one draft: the draft, its analysis, the channel
-//! policies in force for this request, and a few derived facts computed on demand.
+//! policies in force for this request, and a few derived facts computed on demand
+//! (the draft's timeline among its history is built once, on first use).
 
 use crate::analysis::{Analysis, Lexicons};
 use crate::input::Draft;
 use crate::lang::Lang;
 use crate::policy::{ChannelPolicy, Policies};
+use crate::rules::timeline::Timeline;
 use crate::text::normalize_str;
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -17,6 +19,7 @@ pub struct Ctx<'a> {
     pub policies: &'a Policies,
     pub lexicons: &'a Lexicons,
     reply_addressed: OnceCell<bool>,
+    timeline: OnceCell<Timeline<'a>>,
 }
 
 /// What a code rule reports: a finding of its rule, with the placeholder values
@@ -49,7 +52,13 @@ impl Hit {
 
 impl<'a> Ctx<'a> {
     pub fn new(draft: &'a Draft, analysis: &'a Analysis<'a>, policies: &'a Policies, lexicons: &'a Lexicons) -> Self {
-        Ctx { draft, analysis, policies, lexicons, reply_addressed: OnceCell::new() }
+        Ctx { draft, analysis, policies, lexicons, reply_addressed: OnceCell::new(), timeline: OnceCell::new() }
+    }
+
+    /// The draft among its history (sorted, deduplicated), for frequency and
+    /// repetition rules; built on first use and shared by all of them.
+    pub fn timeline(&self) -> &Timeline<'a> {
+        self.timeline.get_or_init(|| Timeline::new(self.draft))
     }
 
     /// The policy of the draft's channel.

@@ -7,7 +7,10 @@
 
 pub mod code;
 pub mod context;
+pub mod fingerprint;
 mod matchers;
+pub mod schedule;
+pub mod timeline;
 
 pub use context::{Ctx, Hit};
 
@@ -623,6 +626,22 @@ impl RuleSet {
             let r = &self.rules[f.rule];
             r.variants[f.variant].lang != PackLang::Any || !r.variants.iter().any(|v| v.lang == PackLang::Only(lang))
         });
+        // Frequency findings share one suggested time: the earliest that every
+        // enabled frequency rule accepts at once.
+        let is_frequency = |rule: usize| self.rules[rule].category == Category::Frequency;
+        if out.iter().any(|f| is_frequency(f.rule)) {
+            let scheduling: Vec<&dyn CodeRule> = self
+                .code
+                .iter()
+                .filter(|(l, v, _)| l.applies_to(lang) && enabled[self.variants[*v as usize].0])
+                .filter(|(_, v, _)| is_frequency(self.variants[*v as usize].0))
+                .map(|(_, _, r)| r.as_ref())
+                .collect();
+            let when = schedule::suggest(cx, &scheduling);
+            for f in out.iter_mut().filter(|f| is_frequency(f.rule)) {
+                f.suggested_time.clone_from(&when);
+            }
+        }
         out
     }
 

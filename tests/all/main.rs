@@ -6,6 +6,7 @@
 mod cli;
 mod dropin;
 mod formats;
+mod frequency;
 mod inline;
 mod packs;
 mod props;

@@ -107,7 +107,7 @@ fn at_least_120_entries_per_language() {
 #[test]
 fn every_category_covers_every_language() {
     let e = engine();
-    for cat in ["broadcast", "bait", "personalization", "conversation", "format"] {
+    for cat in ["broadcast", "bait", "personalization", "conversation", "frequency", "repetition", "format"] {
         for lang in ["en", "de", "ar"] {
             let covered = e
                 .rules()
