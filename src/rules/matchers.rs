@@ -265,10 +265,14 @@ impl MetricRule {
         Some(values)
     }
 
+    /// The located items to report; neighbours on one line with nothing between
+    /// them but spaces, punctuation, digits and capitals ("HUGE SALE TODAY AT THE
+    /// KIOSK", "#a #b #c") become one span, so a shouted line is one warning, not
+    /// one per word.
     pub fn items(&self, a: &Analysis<'_>) -> Vec<Range<usize>> {
         let f = &a.features;
-        match self.highlight {
-            None => Vec::new(),
+        let raw: Vec<Range<usize>> = match self.highlight {
+            None => return Vec::new(),
             Some(Highlight::Hashtags) => f.hashtags.clone(),
             Some(Highlight::Mentions) => f.mentions.clone(),
             Some(Highlight::Links) => f.links.iter().map(|l| l.range.clone()).collect(),
@@ -276,6 +280,21 @@ impl MetricRule {
             Some(Highlight::EmojiRuns) => f.emoji_runs.clone(),
             Some(Highlight::ExclamationRuns) => f.exclamation_runs.clone(),
             Some(Highlight::CapsWords) => f.caps_words.clone(),
+        };
+        let mut out: Vec<Range<usize>> = Vec::with_capacity(raw.len());
+        for r in raw {
+            match out.last_mut() {
+                Some(prev)
+                    if prev.end <= r.start
+                        && a.text[prev.end..r.start]
+                            .chars()
+                            .all(|c| c != '\n' && (!c.is_alphabetic() || c.is_uppercase())) =>
+                {
+                    prev.end = r.end;
+                }
+                _ => out.push(r),
+            }
         }
+        out
     }
 }

@@ -5,6 +5,7 @@
 
 mod cli;
 mod dropin;
+mod engine;
 mod formats;
 mod frequency;
 mod inline;

@@ -26,6 +26,16 @@ struct WeVsYou {
     ratio: f64,
 }
 
+/// "never", "once", "twice", "3 times".
+fn times(n: usize) -> String {
+    match n {
+        0 => "never".into(),
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
 impl CodeRule for WeVsYou {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         let f = &cx.analysis.features;
@@ -37,7 +47,7 @@ impl CodeRule for WeVsYou {
             // Highlight the we-forms only when they sit on one line; else the whole post.
             let hit =
                 if cx.analysis.text[first..last].contains('\n') { Hit::whole_post() } else { Hit::at(first..last) };
-            out.push(hit.arg("we", we).arg("you", you));
+            out.push(hit.arg("we", times(we)).arg("you", times(you)));
         }
     }
 }
