@@ -146,6 +146,9 @@ pub enum Metric {
     SecondPerson,
     FirstPersonPlural,
     Invitations,
+    /// How often the post's most repeated content word occurs (words of three or
+    /// more letters that are not function words of the post's language).
+    RepeatedWord,
 }
 
 /// One condition of a metric rule: `metric` ≥ `min` and/or ≤ `max`.
@@ -170,6 +173,7 @@ pub enum Highlight {
     EmojiRuns,
     ExclamationRuns,
     CapsWords,
+    RepeatedWord,
 }
 
 /// One `[[rule]]` table.

@@ -208,6 +208,7 @@ pub(crate) fn metric_value(m: Metric, a: &Analysis<'_>) -> f64 {
         Metric::SecondPerson => n(f.second_person.len()),
         Metric::FirstPersonPlural => n(f.first_person_plural.len()),
         Metric::Invitations => n(f.invitations.len()),
+        Metric::RepeatedWord => n(f.repeated_word.len()),
     }
 }
 
@@ -231,6 +232,7 @@ impl Metric {
             Metric::SecondPerson => "second_person",
             Metric::FirstPersonPlural => "first_person_plural",
             Metric::Invitations => "invitations",
+            Metric::RepeatedWord => "repeated_word",
         }
     }
 
@@ -276,6 +278,7 @@ impl MetricRule {
             Some(Highlight::EmojiRuns) => f.emoji_runs.clone(),
             Some(Highlight::ExclamationRuns) => f.exclamation_runs.clone(),
             Some(Highlight::CapsWords) => f.caps_words.clone(),
+            Some(Highlight::RepeatedWord) => f.repeated_word.clone(),
         }
     }
 }
