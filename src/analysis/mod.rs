@@ -67,6 +67,10 @@ pub struct Features {
     pub caps_words: Vec<Range<usize>>,
     /// Prose words that contain letters with case.
     pub cased_words: usize,
+    /// Prose words with at least one lower-case letter.
+    pub lower_words: usize,
+    /// Of those, the words whose first letter is a capital ("Title").
+    pub capitalised_words: usize,
     pub second_person: Vec<Range<usize>>,
     pub first_person_plural: Vec<Range<usize>>,
     pub invitations: Vec<Range<usize>>,
@@ -191,6 +195,10 @@ impl<'t> Analysis<'t> {
                 features.cased_words += 1;
                 if upper == cased && cased >= 3 {
                     features.caps_words.push(w.orig.clone());
+                }
+                if upper < cased {
+                    features.lower_words += 1;
+                    features.capitalised_words += usize::from(orig.chars().next().is_some_and(char::is_uppercase));
                 }
             }
         }
@@ -492,8 +500,17 @@ mod tests {
         assert_eq!(a.features.question_marks.len(), 1, "the ? inside the URL does not count");
         assert_eq!(a.features.exclamation_runs.iter().map(s).collect::<Vec<_>>(), ["!!!"]);
         assert_eq!(a.features.caps_words.iter().map(s).collect::<Vec<_>>(), ["LOVE"]);
+        assert_eq!((a.features.capitalised_words, a.features.lower_words), (3, 12), "We, Tell, Let; LOVE has no lower case");
         assert_eq!(a.features.first_person_plural.len(), 2);
         assert_eq!(a.features.invitations.iter().map(s).collect::<Vec<_>>(), ["Let us know"]);
+    }
+
+    #[test]
+    fn capitalised_words_among_words_with_lower_case() {
+        let lx = lexicons();
+        let a = Analysis::new("Which Pastry Are You, Really? NFL Week 3 iPhone", Some(Lang::En), None, &lx);
+        // Which Pastry Are You Really Week capitalised; iPhone is not; NFL has no lower case.
+        assert_eq!((a.features.capitalised_words, a.features.lower_words), (6, 7));
     }
 
     #[test]

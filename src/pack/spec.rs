@@ -146,6 +146,9 @@ pub enum Metric {
     SecondPerson,
     FirstPersonPlural,
     Invitations,
+    /// Words that start with a capital, per word with lower-case letters (0–1):
+    /// 1 is Every Word Capitalised. Words in capitals do not count either way.
+    CapitalisedRatio,
     /// How often the post's most repeated content word occurs (words of three or
     /// more letters that are not function words of the post's language).
     RepeatedWord,

@@ -208,6 +208,13 @@ pub(crate) fn metric_value(m: Metric, a: &Analysis<'_>) -> f64 {
         Metric::SecondPerson => n(f.second_person.len()),
         Metric::FirstPersonPlural => n(f.first_person_plural.len()),
         Metric::Invitations => n(f.invitations.len()),
+        Metric::CapitalisedRatio => {
+            if f.lower_words == 0 {
+                0.0
+            } else {
+                n(f.capitalised_words) / n(f.lower_words)
+            }
+        }
         Metric::RepeatedWord => n(f.repeated_word.len()),
     }
 }
@@ -232,12 +239,13 @@ impl Metric {
             Metric::SecondPerson => "second_person",
             Metric::FirstPersonPlural => "first_person_plural",
             Metric::Invitations => "invitations",
+            Metric::CapitalisedRatio => "capitalised_ratio",
             Metric::RepeatedWord => "repeated_word",
         }
     }
 
     pub fn is_ratio(self) -> bool {
-        matches!(self, Metric::EmojiRatio | Metric::CapsRatio)
+        matches!(self, Metric::EmojiRatio | Metric::CapsRatio | Metric::CapitalisedRatio)
     }
 
     pub fn format(self, v: f64) -> String {
