@@ -500,7 +500,11 @@ mod tests {
         assert_eq!(a.features.question_marks.len(), 1, "the ? inside the URL does not count");
         assert_eq!(a.features.exclamation_runs.iter().map(s).collect::<Vec<_>>(), ["!!!"]);
         assert_eq!(a.features.caps_words.iter().map(s).collect::<Vec<_>>(), ["LOVE"]);
-        assert_eq!((a.features.capitalised_words, a.features.lower_words), (3, 12), "We, Tell, Let; LOVE has no lower case");
+        assert_eq!(
+            (a.features.capitalised_words, a.features.lower_words),
+            (3, 12),
+            "We, Tell, Let; LOVE has no lower case"
+        );
         assert_eq!(a.features.first_person_plural.len(), 2);
         assert_eq!(a.features.invitations.iter().map(s).collect::<Vec<_>>(), ["Let us know"]);
     }
