@@ -6,4 +6,5 @@
 mod cli;
 mod packs;
 mod props;
+mod quality;
 mod support;
