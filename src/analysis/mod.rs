@@ -67,9 +67,17 @@ pub struct Features {
     pub caps_words: Vec<Range<usize>>,
     /// Prose words that contain letters with case.
     pub cased_words: usize,
+    /// Prose words with at least one lower-case letter.
+    pub lower_words: usize,
+    /// Of those, the words whose first letter is a capital ("Title").
+    pub capitalised_words: usize,
     pub second_person: Vec<Range<usize>>,
     pub first_person_plural: Vec<Range<usize>>,
     pub invitations: Vec<Range<usize>>,
+    /// Each occurrence of the most repeated content word: prose words of three or
+    /// more letters that are not function words (stop words, pronouns) of the
+    /// post's language. Empty for languages without a lexicon.
+    pub repeated_word: Vec<Range<usize>>,
 }
 
 /// The lexicons of the languages with packs.
@@ -188,9 +196,14 @@ impl<'t> Analysis<'t> {
                 if upper == cased && cased >= 3 {
                     features.caps_words.push(w.orig.clone());
                 }
+                if upper < cased {
+                    features.lower_words += 1;
+                    features.capitalised_words += usize::from(orig.chars().next().is_some_and(char::is_uppercase));
+                }
             }
         }
         if let Some(lex) = lexicons.get(language.code) {
+            features.repeated_word = most_repeated_word(&words, &norm.text, lex);
             for w in words.iter().filter(|w| w.role == WordRole::Prose) {
                 let flags = lex.flags(&norm.text[w.norm.clone()]);
                 if flags & SECOND != 0 || flags & FORMAL != 0 && is_formal_address(text, &w.orig) {
@@ -256,6 +269,27 @@ impl<'t> Analysis<'t> {
     pub fn folded(&self, w: &Word) -> &str {
         &self.norm.text[w.norm.clone()]
     }
+}
+
+/// The occurrences (original ranges) of the content word that occurs most often;
+/// on a tie, the one that occurs first.
+fn most_repeated_word(words: &[Word], folded: &str, lex: &Lexicon) -> Vec<Range<usize>> {
+    let mut content: Vec<(&str, usize)> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.role == WordRole::Prose)
+        .map(|(i, w)| (&folded[w.norm.clone()], i))
+        .filter(|(s, _)| s.chars().count() >= 3 && !s.chars().all(char::is_numeric) && !lex.is_function_word(s))
+        .collect();
+    // Sorted by word, then position: equal words are neighbours, in text order.
+    content.sort_unstable();
+    let mut best: &[(&str, usize)] = &[];
+    for group in content.chunk_by(|a, b| a.0 == b.0) {
+        if group.len() > best.len() || group.len() == best.len() && best.first().is_some_and(|b| group[0].1 < b.1) {
+            best = group;
+        }
+    }
+    best.iter().map(|&(_, i)| words[i].orig.clone()).collect()
 }
 
 fn within<'a>(r: &Range<usize>, mut ranges: impl Iterator<Item = &'a Range<usize>>) -> bool {
@@ -466,8 +500,40 @@ mod tests {
         assert_eq!(a.features.question_marks.len(), 1, "the ? inside the URL does not count");
         assert_eq!(a.features.exclamation_runs.iter().map(s).collect::<Vec<_>>(), ["!!!"]);
         assert_eq!(a.features.caps_words.iter().map(s).collect::<Vec<_>>(), ["LOVE"]);
+        assert_eq!(
+            (a.features.capitalised_words, a.features.lower_words),
+            (3, 12),
+            "We, Tell, Let; LOVE has no lower case"
+        );
         assert_eq!(a.features.first_person_plural.len(), 2);
         assert_eq!(a.features.invitations.iter().map(s).collect::<Vec<_>>(), ["Let us know"]);
+    }
+
+    #[test]
+    fn capitalised_words_among_words_with_lower_case() {
+        let lx = lexicons();
+        let a = Analysis::new("Which Pastry Are You, Really? NFL Week 3 iPhone", Some(Lang::En), None, &lx);
+        // Which Pastry Are You Really Week capitalised; iPhone is not; NFL has no lower case.
+        assert_eq!((a.features.capitalised_words, a.features.lower_words), (6, 7));
+    }
+
+    #[test]
+    fn the_most_repeated_content_word() {
+        let lx = lexicons();
+        let s = |a: &Analysis<'_>, text: &str| {
+            a.features.repeated_word.iter().map(|r| text[r.clone()].to_owned()).collect::<Vec<_>>()
+        };
+        let text = "Pizza deals: the best PIZZA and the cheapest pizza, https://pizza.example.com #pizza";
+        let a = Analysis::new(text, Some(Lang::En), None, &lx);
+        assert_eq!(s(&a, text), ["Pizza", "PIZZA", "pizza"], "folded, prose only, not in links or hashtags");
+        let text = "the and the and the we we we 2024 2024 2024 ok ok ok";
+        let a = Analysis::new(text, Some(Lang::En), None, &lx);
+        assert!(a.features.repeated_word.is_empty(), "function words, numbers and short words do not count");
+        let text = "bread and cakes, cakes and bread";
+        let a = Analysis::new(text, Some(Lang::En), None, &lx);
+        assert_eq!(s(&a, text), ["bread", "bread"], "a tie goes to the word that comes first");
+        let a = Analysis::new("سلام سلام سلام", Some(Lang::Other), None, &lx);
+        assert!(a.features.repeated_word.is_empty(), "no lexicon, no function words to leave out");
     }
 
     #[test]

@@ -146,6 +146,12 @@ pub enum Metric {
     SecondPerson,
     FirstPersonPlural,
     Invitations,
+    /// Words that start with a capital, per word with lower-case letters (0–1):
+    /// 1 is Every Word Capitalised. Words in capitals do not count either way.
+    CapitalisedRatio,
+    /// How often the post's most repeated content word occurs (words of three or
+    /// more letters that are not function words of the post's language).
+    RepeatedWord,
 }
 
 /// One condition of a metric rule: `metric` ≥ `min` and/or ≤ `max`.
@@ -170,6 +176,7 @@ pub enum Highlight {
     EmojiRuns,
     ExclamationRuns,
     CapsWords,
+    RepeatedWord,
 }
 
 /// One `[[rule]]` table.

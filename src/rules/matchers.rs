@@ -208,6 +208,14 @@ pub(crate) fn metric_value(m: Metric, a: &Analysis<'_>) -> f64 {
         Metric::SecondPerson => n(f.second_person.len()),
         Metric::FirstPersonPlural => n(f.first_person_plural.len()),
         Metric::Invitations => n(f.invitations.len()),
+        Metric::CapitalisedRatio => {
+            if f.lower_words == 0 {
+                0.0
+            } else {
+                n(f.capitalised_words) / n(f.lower_words)
+            }
+        }
+        Metric::RepeatedWord => n(f.repeated_word.len()),
     }
 }
 
@@ -231,11 +239,48 @@ impl Metric {
             Metric::SecondPerson => "second_person",
             Metric::FirstPersonPlural => "first_person_plural",
             Metric::Invitations => "invitations",
+            Metric::CapitalisedRatio => "capitalised_ratio",
+            Metric::RepeatedWord => "repeated_word",
+        }
+    }
+
+    /// The placeholder for the count in words (`{repeated_word_times}`: "once",
+    /// "twice", "3 times"), so messages need not say "1 times".
+    pub fn times_name(self) -> &'static str {
+        match self {
+            Metric::Words => "words_times",
+            Metric::Graphemes => "graphemes_times",
+            Metric::Hashtags => "hashtags_times",
+            Metric::Mentions => "mentions_times",
+            Metric::Links => "links_times",
+            Metric::Emoji => "emoji_times",
+            Metric::EmojiRatio => "emoji_ratio_times",
+            Metric::LongestEmojiRun => "longest_emoji_run_times",
+            Metric::Questions => "questions_times",
+            Metric::Exclamations => "exclamations_times",
+            Metric::ExclamationRuns => "exclamation_runs_times",
+            Metric::CapsWords => "caps_words_times",
+            Metric::CapsRatio => "caps_ratio_times",
+            Metric::SecondPerson => "second_person_times",
+            Metric::FirstPersonPlural => "first_person_plural_times",
+            Metric::Invitations => "invitations_times",
+            Metric::CapitalisedRatio => "capitalised_ratio_times",
+            Metric::RepeatedWord => "repeated_word_times",
         }
     }
 
     pub fn is_ratio(self) -> bool {
-        matches!(self, Metric::EmojiRatio | Metric::CapsRatio)
+        matches!(self, Metric::EmojiRatio | Metric::CapsRatio | Metric::CapitalisedRatio)
+    }
+
+    /// A count in words: "never", "once", "twice", "3 times".
+    pub fn times(v: f64) -> String {
+        match v.round() as i64 {
+            0 => "never".into(),
+            1 => "once".into(),
+            2 => "twice".into(),
+            n => format!("{n} times"),
+        }
     }
 
     pub fn format(self, v: f64) -> String {
@@ -280,6 +325,7 @@ impl MetricRule {
             Some(Highlight::EmojiRuns) => f.emoji_runs.clone(),
             Some(Highlight::ExclamationRuns) => f.exclamation_runs.clone(),
             Some(Highlight::CapsWords) => f.caps_words.clone(),
+            Some(Highlight::RepeatedWord) => f.repeated_word.clone(),
         };
         let mut out: Vec<Range<usize>> = Vec::with_capacity(raw.len());
         for r in raw {

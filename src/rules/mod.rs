@@ -19,7 +19,8 @@ use crate::channel::Channel;
 use crate::input::{Draft, Limits, LintRequest, PostIn};
 use crate::lang::{Lang, PackLang};
 use crate::pack::{
-    Category, Context, ExampleSpec, ExamplesSpec, Kind, Pack, PackError, PackSource, PatternText, RuleSpec, Severity,
+    Category, Context, ExampleSpec, ExamplesSpec, Kind, Metric, Pack, PackError, PackSource, PatternText, RuleSpec,
+    Severity,
 };
 use crate::policy::{ChannelPolicy, Policies};
 use crate::text::normalize_str;
@@ -599,7 +600,10 @@ impl RuleSet {
                 continue;
             }
             if let Some(values) = m.eval(a) {
-                let args: Vec<(&'static str, String)> = values.iter().map(|(k, v)| (k.name(), k.format(*v))).collect();
+                let args: Vec<(&'static str, String)> = values
+                    .iter()
+                    .flat_map(|(k, v)| [(k.name(), k.format(*v)), (k.times_name(), Metric::times(*v))])
+                    .collect();
                 let items = m.items(a);
                 if items.is_empty() {
                     push(m.owner, Hit { args, ..Hit::default() });
@@ -739,7 +743,7 @@ fn check_rule(spec: &RuleSpec, at: &At<'_>) -> Result<(), PackError> {
     }
     if spec.kind != Kind::Code {
         let mut names: Vec<&str> = vec!["match"];
-        names.extend(spec.when.iter().map(|c| c.metric.name()));
+        names.extend(spec.when.iter().flat_map(|c| [c.metric.name(), c.metric.times_name()]));
         for name in placeholders(&spec.message) {
             if !names.contains(&name) {
                 return Err(

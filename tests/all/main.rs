@@ -11,6 +11,7 @@ mod frequency;
 mod inline;
 mod packs;
 mod props;
+mod quality;
 mod repo_config;
 mod source_map;
 mod support;
