@@ -17,6 +17,7 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod server;
 pub mod settings;
 pub mod text;
 

@@ -4,13 +4,19 @@
 //! overrides channel policies, `[audiences.*]` names audiences that posts refer
 //! to. Unknown keys are errors with file and line.
 //!
+//! `[server]` configures the HTTP service (`unbroadcast serve`); [`layers`] puts
+//! environment variables and flags on top of the file for it.
+//!
 //! This module parses text; reading files and finding them is the shells' job.
+
+pub mod layers;
 
 use crate::engine::EngineConfig;
 use crate::input::{AudienceIn, Limits, Thresholds};
 use crate::pack::Category;
 use crate::policy::ChannelPolicyPatch;
 use crate::score::Caps;
+use crate::server::settings::ServerSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +36,9 @@ pub struct Settings {
     /// Named audiences (`audience: baristas` in front matter).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub audiences: BTreeMap<String, AudienceIn>,
+    /// `[server]`: the HTTP service.
+    #[serde(default)]
+    pub server: ServerSettings,
 }
 
 /// `[lint]`: how drafts are judged.

@@ -1,0 +1,3 @@
+//! The HTTP service (`unbroadcast serve`).
+
+pub mod settings;
