@@ -1,4 +1,4 @@
-//! The command line: `unbroadcast lint`, `rules`, `config` and `eval`.
+//! The command line: `unbroadcast lint`, `rules`, `config`, `eval` and `serve`.
 //! A thin shell over [`crate::Engine`]: it finds settings and files, turns them into
 //! requests, and prints reports. Exit codes follow ripgrep and ruff: 0 clean, 1
 //! findings at or above `--fail-on`, 2 usage, configuration or input errors.
@@ -14,6 +14,7 @@ pub mod markdown;
 mod output;
 mod project;
 mod rules_cmd;
+mod serve;
 pub mod sourcemap;
 
 use crate::engine::{ConfigError, Engine};
@@ -51,6 +52,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Print the settings in effect for a path, as TOML (secrets redacted).
     Config(config_cmd::ConfigArgs),
+    /// Run the HTTP service (settings: [server] in unbroadcast.toml, UNBROADCAST_* variables, flags).
+    Serve(serve::ServeArgs),
 }
 
 /// How the process ends.
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Rules(args) => rules_cmd::run(&cli, args),
         Command::Eval(args) => eval::run(&cli, args),
         Command::Config(args) => config_cmd::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,152 @@
+//! `POST /v1/lint` and `POST /v1/lint/batch`: the endpoints schedulers call
+//! before publishing.
+//!
+//! A request goes body → JSON → [`LintRequest`] (422 with a pointer for a wrong
+//! field) → validated draft (422 per [`crate::input::InputErrorKind`]) → report.
+//! A batch does the same per entry: one bad draft becomes its own error entry,
+//! with the pointer into the batch body, and the others are still linted.
+
+use super::body::read_json;
+use super::error::{ApiError, Code, Problem};
+use super::observe::Summary;
+use super::state::AppState;
+use crate::Engine;
+use crate::input::{InputError, InputErrorKind, LintRequest};
+use crate::report::{Report, Verdict};
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse, web};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// `POST /v1/lint`: one draft, one report.
+pub async fn one(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let result = async {
+        let value = read_json(&req, payload, state.limits.max_body, state.limits.body_timeout).await?;
+        let loaded = state.loaded();
+        lint_value(&loaded.engine, value, Timestamp::now())
+    }
+    .await;
+    let report = result.inspect_err(|e| state.metrics.rejected(e.code.slug()))?;
+    state.metrics.report(&report);
+    let mut res = json_response(&report)?;
+    res.extensions_mut().insert(Summary::lint(&report));
+    Ok(res)
+}
+
+/// One entry of a batch answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Entry {
+    Report(Box<Report>),
+    Error(Problem),
+}
+
+#[derive(Debug, Serialize)]
+struct BatchResponse {
+    results: Vec<Entry>,
+}
+
+/// `POST /v1/lint/batch`: `{"requests": [...]}` → `{"results": [...]}`, in order.
+pub async fn batch(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let limits = state.limits;
+    let requests = async {
+        let value = read_json(&req, payload, limits.max_batch_body, limits.body_timeout).await?;
+        batch_requests(value, limits.max_batch)
+    }
+    .await
+    .inspect_err(|e| state.metrics.rejected(e.code.slug()))?;
+
+    let loaded = state.loaded();
+    let now = Timestamp::now();
+    let (mut errors, mut pass, mut review, mut block) = (0, 0, 0, 0);
+    let results: Vec<Entry> = requests
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| match lint_value(&loaded.engine, v, now) {
+            Ok(r) => {
+                state.metrics.report(&r);
+                match r.verdict {
+                    Verdict::Pass => pass += 1,
+                    Verdict::Review => review += 1,
+                    Verdict::Block => block += 1,
+                }
+                Entry::Report(Box::new(r))
+            }
+            Err(e) => {
+                state.metrics.rejected(e.code.slug());
+                errors += 1;
+                Entry::Error(e.problem(&format!("/requests/{i}")))
+            }
+        })
+        .collect();
+    let drafts = results.len();
+    let mut res = json_response(&BatchResponse { results })?;
+    res.extensions_mut().insert(Summary::Batch { drafts, errors, pass, review, block });
+    Ok(res)
+}
+
+/// The `requests` array of a batch body, checked like a request is: unknown
+/// fields, a missing or mistyped `requests`, and the batch size.
+fn batch_requests(value: serde_json::Value, max: usize) -> Result<Vec<serde_json::Value>, ApiError> {
+    let input = |kind, pointer: &str, message: String| ApiError::from(InputError::new(kind, pointer, message));
+    let serde_json::Value::Object(mut map) = value else {
+        return Err(input(InputErrorKind::InvalidValue, "/", "a batch is an object: {\"requests\": [...]}".into()));
+    };
+    if let Some(k) = map.keys().find(|k| *k != "requests") {
+        let pointer = format!("/{}", crate::input::escape_pointer(k));
+        return Err(input(InputErrorKind::UnknownField, &pointer, format!("unknown field `{k}`, expected `requests`")));
+    }
+    let Some(requests) = map.remove("requests") else {
+        return Err(input(InputErrorKind::MissingField, "/requests", "missing field `requests`".into()));
+    };
+    let serde_json::Value::Array(list) = requests else {
+        return Err(input(InputErrorKind::InvalidValue, "/requests", "`requests` is an array of lint requests".into()));
+    };
+    if list.len() > max {
+        return Err(ApiError::new(
+            Code::TooManyDrafts,
+            format!("{} drafts in one batch; the limit is {max}", list.len()),
+        )
+        .at("/requests"));
+    }
+    Ok(list)
+}
+
+/// Parses, validates and lints one request.
+fn lint_value(engine: &Engine, value: serde_json::Value, now: Timestamp) -> Result<Report, ApiError> {
+    // serde reads a struct from an array too (fields by position); the contract
+    // says a request is an object, so `[null, {"text": "hi"}]` is refused here.
+    if !value.is_object() {
+        return Err(InputError::new(
+            InputErrorKind::InvalidValue,
+            "/",
+            "a lint request is a JSON object: {\"post\": {...}}",
+        )
+        .into());
+    }
+    let request = LintRequest::from_json(value)?;
+    let draft = engine.prepare(request, now)?;
+    // The engine is not expected to panic (property tests look for it), but if it
+    // does, one request fails with a 500 and the worker lives on.
+    catch_unwind(AssertUnwindSafe(|| engine.lint(&draft))).map_err(|_| {
+        tracing::error!("the engine panicked on a draft; answered 500");
+        ApiError::new(Code::Internal, "the linter failed on this draft; it has been logged")
+    })
+}
+
+fn json_response<T: Serialize>(body: &T) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| {
+        tracing::error!(error = %e, "cannot serialize a response");
+        ApiError::new(Code::Internal, "the response could not be written")
+    })?;
+    Ok(HttpResponse::Ok().insert_header(ContentType::json()).body(bytes))
+}

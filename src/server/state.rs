@@ -1,0 +1,178 @@
+//! What every worker shares: the engine now serving (behind an `ArcSwap`, so a
+//! reload replaces it in one step while requests in flight finish on the old one),
+//! how to build it again, the request limits, credentials and metrics.
+
+use super::auth::Auth;
+use super::metrics::Metrics;
+use super::settings::ServerSettings;
+use crate::engine::{ConfigError, Engine, EngineConfig};
+use crate::pack::{PackError, PackSource, read_dir_sources};
+use crate::rules::RuleSet;
+use actix_web::web::Bytes;
+use arc_swap::ArcSwap;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// How to build the engine: settings plus the extra pack directories. Kept so a
+/// reload reads the same directories again.
+#[derive(Debug, Clone, Default)]
+pub struct EngineSpec {
+    pub config: EngineConfig,
+    pub pack_dirs: Vec<PathBuf>,
+}
+
+/// Why an engine could not be built (at start, or on reload).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Pack(#[from] PackError),
+    #[error("[lint] {0}")]
+    Config(#[from] ConfigError),
+    #[error("cannot serialize the rules: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl EngineSpec {
+    /// Reads the pack directories and compiles everything. All or nothing.
+    pub fn build(&self) -> Result<Loaded, LoadError> {
+        let mut extra: Vec<PackSource> = Vec::new();
+        for d in &self.pack_dirs {
+            extra.extend(read_dir_sources(d)?);
+        }
+        let engine = Engine::new(RuleSet::with_builtin(extra)?, self.config.clone())?;
+        Loaded::new(engine)
+    }
+}
+
+/// An engine and the rule documents served from it, rendered once.
+#[derive(Debug)]
+pub struct Loaded {
+    pub engine: Engine,
+    rules_json: Bytes,
+    rule_json: HashMap<String, Bytes>,
+}
+
+#[derive(Serialize)]
+struct RuleList<'a> {
+    rules_version: &'a str,
+    count: usize,
+    rules: &'a [crate::rules::RuleInfo],
+}
+
+impl Loaded {
+    pub fn new(engine: Engine) -> Result<Loaded, LoadError> {
+        let set = engine.rules();
+        let list = RuleList { rules_version: set.version(), count: set.rules().len(), rules: set.rules() };
+        let rules_json = Bytes::from(serde_json::to_vec(&list)?);
+        let rule_json = set
+            .rules()
+            .iter()
+            .map(|r| Ok((r.id.clone(), Bytes::from(serde_json::to_vec(r)?))))
+            .collect::<Result<_, serde_json::Error>>()?;
+        Ok(Loaded { engine, rules_json, rule_json })
+    }
+
+    /// `GET /v1/rules`.
+    pub fn rules_json(&self) -> Bytes {
+        self.rules_json.clone()
+    }
+
+    /// `GET /v1/rules/{id}`.
+    pub fn rule_json(&self, id: &str) -> Option<Bytes> {
+        self.rule_json.get(id).cloned()
+    }
+}
+
+/// Limits on what one request may be.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLimits {
+    pub max_body: usize,
+    pub max_batch_body: usize,
+    pub max_batch: usize,
+    /// Time a client has to send the body.
+    pub body_timeout: Duration,
+}
+
+/// What a reload did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reloaded {
+    pub rules_version: String,
+    pub previous_rules_version: String,
+    pub rules: usize,
+    pub changed: bool,
+}
+
+/// Shared by all workers.
+#[derive(Debug)]
+pub struct AppState {
+    loaded: ArcSwap<Loaded>,
+    spec: EngineSpec,
+    pub limits: RequestLimits,
+    pub auth: Auth,
+    pub cors_origins: Vec<String>,
+    pub metrics: Metrics,
+    ready: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(
+        settings: &ServerSettings,
+        spec: EngineSpec,
+        loaded: Arc<Loaded>,
+    ) -> Result<AppState, prometheus::Error> {
+        let metrics = Metrics::new()?;
+        let set = loaded.engine.rules();
+        metrics.rules_loaded(set.rules().len(), set.version());
+        Ok(AppState {
+            loaded: ArcSwap::new(loaded),
+            spec,
+            limits: RequestLimits {
+                max_body: settings.max_body.0,
+                max_batch_body: settings.max_batch_body.0,
+                max_batch: settings.max_batch,
+                body_timeout: settings.request_timeout.0.unsigned_abs(),
+            },
+            auth: Auth::new(&settings.api_keys, settings.admin_token.as_ref()),
+            cors_origins: settings.cors_origins.clone(),
+            metrics,
+            ready: AtomicBool::new(true),
+        })
+    }
+
+    /// The engine now serving; hold the guard for one request, not longer.
+    pub fn loaded(&self) -> arc_swap::Guard<Arc<Loaded>> {
+        self.loaded.load()
+    }
+
+    /// Builds a new engine from the packs on disk and swaps it in. On error the
+    /// old engine keeps serving. Blocking: reads files and compiles.
+    pub fn reload(&self) -> Result<Reloaded, LoadError> {
+        let previous = self.loaded.load().engine.rules().version().to_owned();
+        let built = self.spec.build();
+        self.metrics.reload(built.is_ok());
+        let loaded = built?;
+        let set = loaded.engine.rules();
+        let out = Reloaded {
+            rules_version: set.version().to_owned(),
+            changed: set.version() != previous,
+            previous_rules_version: previous,
+            rules: set.rules().len(),
+        };
+        self.metrics.rules_loaded(out.rules, &out.rules_version);
+        self.loaded.store(Arc::new(loaded));
+        Ok(out)
+    }
+
+    /// Whether `/readyz` says yes: false once shutdown has begun.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Relaxed)
+    }
+
+    pub fn set_ready(&self, ready: bool) {
+        self.ready.store(ready, Ordering::Relaxed);
+    }
+}
