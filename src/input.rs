@@ -156,9 +156,10 @@ impl Thresholds {
     }
 }
 
-/// Limits on what one request may carry.
+/// Limits on what one request may carry. A settings layer may set one field
+/// (`UNBROADCAST_LINT__LIMITS__MAX_TEXT_CHARS`); the other keeps its default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// Maximum `post.text` length in Unicode scalar values.
     pub max_text_chars: usize,

@@ -245,6 +245,15 @@ mod tests {
     }
 
     #[test]
+    fn one_limit_can_be_set_alone() {
+        let s =
+            layered(&Layers { env: env(&[("UNBROADCAST_LINT__LIMITS__MAX_TEXT_CHARS", "5000")]), ..Layers::default() })
+                .unwrap();
+        let limits = s.engine_config("settings").unwrap().limits;
+        assert_eq!((limits.max_text_chars, limits.max_history), (5000, 1000));
+    }
+
+    #[test]
     fn numeric_looking_secrets_stay_strings() {
         let s = layered(&Layers { env: env(&[("UNBROADCAST_SERVER__ADMIN_TOKEN", "0123e5")]), ..Layers::default() })
             .unwrap();
