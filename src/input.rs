@@ -97,32 +97,68 @@ impl LintRequest {
     /// Reads a request from parsed JSON, pointing at the field at fault: an unknown
     /// field, a missing `post.text`, a number where text belongs.
     pub fn from_json(value: serde_json::Value) -> Result<LintRequest, InputError> {
-        serde_path_to_error::deserialize::<_, LintRequest>(value).map_err(|e| {
-            let mut pointer = String::new();
-            for seg in e.path().iter() {
-                use serde_path_to_error::Segment;
-                match seg {
-                    Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-                    Segment::Map { key } => pointer.push_str(&format!("/{}", escape_pointer(key))),
-                    Segment::Enum { variant } => pointer.push_str(&format!("/{}", escape_pointer(variant))),
-                    Segment::Unknown => {}
-                }
-            }
-            let message = e.inner().to_string();
-            let quoted =
-                |prefix: &str| message.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_owned);
-            // The path already ends at an unknown field; a missing one must be added.
-            let (kind, pointer) = if message.starts_with("unknown field `") {
-                (InputErrorKind::UnknownField, pointer)
-            } else if let Some(f) = quoted("missing field `") {
-                (InputErrorKind::MissingField, format!("{pointer}/{}", escape_pointer(&f)))
-            } else {
-                (InputErrorKind::InvalidValue, pointer)
-            };
-            let pointer = if pointer.is_empty() { "/".to_owned() } else { pointer };
-            InputError { kind, pointer, message }
-        })
+        serde_path_to_error::deserialize::<_, LintRequest>(value)
+            .map_err(|e| path_error(e.path(), e.inner().to_string()))
     }
+
+    /// Reads a request straight from JSON text, without building a
+    /// `serde_json::Value` first (the service's hot path). Errors are the same as
+    /// [`LintRequest::from_json`]'s, or [`BodyError::Syntax`] when the text is not
+    /// JSON at all — which wins over a field error found before the syntax error.
+    pub fn from_slice(bytes: &[u8]) -> Result<LintRequest, BodyError> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let req = serde_path_to_error::deserialize::<_, LintRequest>(&mut de).map_err(|e| {
+            if !e.inner().is_data() {
+                return BodyError::Syntax(e.into_inner());
+            }
+            if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                return BodyError::Syntax(syntax);
+            }
+            // The message as `from_json` words it: without serde_json's position.
+            let (line, column) = (e.inner().line(), e.inner().column());
+            let message = e.inner().to_string();
+            let message = message.strip_suffix(&format!(" at line {line} column {column}")).unwrap_or(&message);
+            BodyError::Input(path_error(e.path(), message.to_owned()))
+        })?;
+        de.end().map_err(BodyError::Syntax)?;
+        Ok(req)
+    }
+}
+
+/// Why a request body is not a request.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// Not JSON: the error has the line and column.
+    #[error("not JSON: {0}")]
+    Syntax(serde_json::Error),
+    /// JSON, with a field at fault.
+    #[error(transparent)]
+    Input(InputError),
+}
+
+/// An error while deserializing a request, pointing at the field at fault.
+fn path_error(path: &serde_path_to_error::Path, message: String) -> InputError {
+    let mut pointer = String::new();
+    for seg in path.iter() {
+        use serde_path_to_error::Segment;
+        match seg {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&format!("/{}", escape_pointer(key))),
+            Segment::Enum { variant } => pointer.push_str(&format!("/{}", escape_pointer(variant))),
+            Segment::Unknown => {}
+        }
+    }
+    let quoted = |prefix: &str| message.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_owned);
+    // The path already ends at an unknown field; a missing one must be added.
+    let (kind, pointer) = if message.starts_with("unknown field `") {
+        (InputErrorKind::UnknownField, pointer)
+    } else if let Some(f) = quoted("missing field `") {
+        (InputErrorKind::MissingField, format!("{pointer}/{}", escape_pointer(&f)))
+    } else {
+        (InputErrorKind::InvalidValue, pointer)
+    };
+    let pointer = if pointer.is_empty() { "/".to_owned() } else { pointer };
+    InputError { kind, pointer, message }
 }
 
 /// Score thresholds: at or above `review` the verdict is review, at or above
@@ -536,6 +572,29 @@ mod tests {
         for (json, pointer, kind) in cases {
             let e = LintRequest::from_json(serde_json::from_str(json).unwrap()).unwrap_err();
             assert_eq!((e.pointer.as_str(), e.kind), (pointer, kind), "{json}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn from_slice_agrees_with_from_json() {
+        let cases = [
+            r#"{"post":{"text":"hi","chanel":"x"}}"#,
+            r#"{"post":{}}"#,
+            r#"{}"#,
+            r#"{"post":{"text":5}}"#,
+            r#"{"post":{"text":"a"},"history":[{"at":"x"},{"at":1}]}"#,
+            r#"{"post":{"text":"hi","channel":"x"},"id":"7"}"#,
+        ];
+        for json in cases {
+            let a = LintRequest::from_json(serde_json::from_str(json).unwrap()).map(|r| r.post.text);
+            let b = LintRequest::from_slice(json.as_bytes()).map(|r| r.post.text).map_err(|e| match e {
+                BodyError::Input(i) => i,
+                BodyError::Syntax(s) => panic!("{json}: {s}"),
+            });
+            assert_eq!(a, b, "{json}");
+        }
+        for bad in [r#"{"post":{"text":"hi","chanel":1}"#, r#"{"post":{"text":"hi"}} x"#, "", "{"] {
+            assert!(matches!(LintRequest::from_slice(bad.as_bytes()), Err(BodyError::Syntax(_))), "{bad}");
         }
     }
 
