@@ -18,6 +18,17 @@ pub async fn read_json(
     limit: usize,
     timeout: Duration,
 ) -> Result<serde_json::Value, ApiError> {
+    let bytes = read_body(req, payload, limit, timeout).await?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::malformed_json(&e))
+}
+
+/// Reads the body of a JSON request as bytes, after checking its content type.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    timeout: Duration,
+) -> Result<web::Bytes, ApiError> {
     check_content_type(req)?;
     if let Some(len) = content_length(req)
         && len > limit
@@ -35,7 +46,7 @@ pub async fn read_json(
         Ok(Ok(Err(e))) => return Err(ApiError::new(Code::UnreadableBody, format!("the body could not be read: {e}"))),
         Ok(Ok(Ok(b))) => b,
     };
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::malformed_json(&e))
+    Ok(bytes)
 }
 
 fn too_large(limit: usize) -> ApiError {

@@ -6,12 +6,12 @@
 //! A batch does the same per entry: one bad draft becomes its own error entry,
 //! with the pointer into the batch body, and the others are still linted.
 
-use super::body::read_json;
+use super::body::{read_body, read_json};
 use super::error::{ApiError, Code, Problem};
 use super::observe::Summary;
 use super::state::AppState;
 use crate::Engine;
-use crate::input::{InputError, InputErrorKind, LintRequest};
+use crate::input::{BodyError, InputError, InputErrorKind, LintRequest};
 use crate::report::{Report, Verdict};
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -26,9 +26,10 @@ pub async fn one(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let result = async {
-        let value = read_json(&req, payload, state.limits.max_body, state.limits.body_timeout).await?;
+        let bytes = read_body(&req, payload, state.limits.max_body, state.limits.body_timeout).await?;
+        let request = parse_request(&bytes)?;
         let loaded = state.loaded();
-        lint_value(&loaded.engine, value, Timestamp::now())
+        lint_request(&loaded.engine, request, Timestamp::now())
     }
     .await;
     let report = result.inspect_err(|e| state.metrics.rejected(e.code.slug()))?;
@@ -121,19 +122,37 @@ fn batch_requests(value: serde_json::Value, max: usize) -> Result<Vec<serde_json
     Ok(list)
 }
 
-/// Parses, validates and lints one request.
-fn lint_value(engine: &Engine, value: serde_json::Value, now: Timestamp) -> Result<Report, ApiError> {
-    // serde reads a struct from an array too (fields by position); the contract
-    // says a request is an object, so `[null, {"text": "hi"}]` is refused here.
-    if !value.is_object() {
-        return Err(InputError::new(
-            InputErrorKind::InvalidValue,
-            "/",
-            "a lint request is a JSON object: {\"post\": {...}}",
-        )
-        .into());
+/// serde reads a struct from an array too (fields by position); the contract says
+/// a request is an object, so `[null, {"text": "hi"}]` is refused.
+fn not_an_object() -> ApiError {
+    InputError::new(InputErrorKind::InvalidValue, "/", "a lint request is a JSON object: {\"post\": {...}}").into()
+}
+
+/// A request body, parsed straight into a request (no intermediate `Value`).
+fn parse_request(bytes: &[u8]) -> Result<LintRequest, ApiError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        // Not an object: malformed JSON (400) or the wrong kind of JSON (422).
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Err(e) => ApiError::malformed_json(&e),
+            Ok(_) => not_an_object(),
+        });
     }
-    let request = LintRequest::from_json(value)?;
+    LintRequest::from_slice(bytes).map_err(|e| match e {
+        BodyError::Syntax(e) => ApiError::malformed_json(&e),
+        BodyError::Input(e) => e.into(),
+    })
+}
+
+/// Parses, validates and lints one batch entry.
+fn lint_value(engine: &Engine, value: serde_json::Value, now: Timestamp) -> Result<Report, ApiError> {
+    if !value.is_object() {
+        return Err(not_an_object());
+    }
+    lint_request(engine, LintRequest::from_json(value)?, now)
+}
+
+/// Validates and lints one request.
+fn lint_request(engine: &Engine, request: LintRequest, now: Timestamp) -> Result<Report, ApiError> {
     let draft = engine.prepare(request, now)?;
     // The engine is not expected to panic (property tests look for it), but if it
     // does, one request fails with a 500 and the worker lives on.

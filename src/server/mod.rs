@@ -136,7 +136,15 @@ pub enum ServerError {
 /// standard output once bound; logs go to standard error.
 pub fn run(settings: Settings, spec: EngineSpec) -> Result<(), ServerError> {
     let s = &settings.server;
-    let subscriber = observe::subscriber(s.log_format, &s.log_level, std::io::stderr).map_err(ServerError::Logging)?;
+    // Log lines are written by a background thread, in batches under load, so a
+    // request does not wait for a write to standard error. Not lossy: when the
+    // writer falls behind, requests wait rather than lines being dropped. The
+    // guard flushes what is left when `run` returns.
+    let (writer, _flush) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("unbroadcast-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
+    let subscriber = observe::subscriber(s.log_format, &s.log_level, writer).map_err(ServerError::Logging)?;
     // Also routes `log` records (from actix) through the same subscriber.
     tracing_subscriber::util::SubscriberInitExt::try_init(subscriber)
         .map_err(|e| ServerError::Logging(e.to_string()))?;

@@ -172,13 +172,22 @@ async fn every_bad_input_has_its_own_clear_4xx() {
         ("empty body", Some("application/json"), Vec::new(), 400, "malformed-json"),
         ("invalid UTF-8", Some("application/json"), b"{\"post\":{\"text\":\"\xff\"}}".to_vec(), 400, "malformed-json"),
         ("lone surrogate", Some("application/json"), br#"{"post":{"text":"\ud800"}}"#.to_vec(), 400, "malformed-json"),
+        // Valid JSON, however deep, is read without recursion; it is just not a request.
         (
             "deep nesting",
             Some("application/json"),
             format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
-            400,
-            "malformed-json",
+            422,
+            "invalid-value",
         ),
+        (
+            "deep nesting in a field",
+            Some("application/json"),
+            format!(r#"{{"post": {{"text": {}{}}}}}"#, "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+            422,
+            "invalid-value",
+        ),
+        ("unclosed deep nesting", Some("application/json"), "[".repeat(10_000).into_bytes(), 400, "malformed-json"),
         ("no content type", None, br#"{"post":{"text":"hi"}}"#.to_vec(), 415, "unsupported-media-type"),
         (
             "form content type",
