@@ -161,11 +161,15 @@ async fn serve(settings: Settings, spec: EngineSpec) -> Result<(), ServerError> 
     let loaded = Arc::new(spec.build()?);
     let state = web::Data::new(AppState::new(&s, spec, loaded)?);
     let app_state = state.clone();
-    let mut server = HttpServer::new(move || create_app(app_state.clone()))
-        .keep_alive(s.keep_alive.0.unsigned_abs())
-        .client_request_timeout(s.request_timeout.0.unsigned_abs())
-        .shutdown_timeout(s.shutdown_timeout.0.unsigned_abs().as_secs().max(1))
-        .shutdown_signal(shutdown_signal(state.clone()));
+    // The factory runs once on each worker thread, before it takes requests.
+    let mut server = HttpServer::new(move || {
+        app_state.loaded().warm_up();
+        create_app(app_state.clone())
+    })
+    .keep_alive(s.keep_alive.0.unsigned_abs())
+    .client_request_timeout(s.request_timeout.0.unsigned_abs())
+    .shutdown_timeout(s.shutdown_timeout.0.unsigned_abs().as_secs().max(1))
+    .shutdown_signal(shutdown_signal(state.clone()));
     if let Some(n) = s.workers {
         server = server.workers(n);
     }
