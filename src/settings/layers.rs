@@ -245,6 +245,20 @@ mod tests {
     }
 
     #[test]
+    fn channel_policies_and_lists_come_from_the_environment() {
+        let s = layered(&Layers {
+            env: env(&[
+                ("UNBROADCAST_CHANNELS__LINKEDIN__DAILY", "2"),
+                ("UNBROADCAST_LINT__IGNORE", "bait, format.emoji"),
+            ]),
+            ..Layers::default()
+        })
+        .unwrap();
+        assert_eq!(s.channels["linkedin"].daily, Some(2));
+        assert_eq!(s.lint.ignore, ["bait", "format.emoji"]);
+    }
+
+    #[test]
     fn one_limit_can_be_set_alone() {
         let s =
             layered(&Layers { env: env(&[("UNBROADCAST_LINT__LIMITS__MAX_TEXT_CHARS", "5000")]), ..Layers::default() })
