@@ -11,6 +11,67 @@ use jiff::tz::{Offset, TimeZone};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// serde's derive reads a struct from a JSON array too, by position
+/// (`{"post": ["Shop now!", "x"]}` would lint "Shop now!" on X). A request is
+/// written as objects, so these helpers accept only objects where structs belong.
+pub(crate) mod objects {
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+    use std::marker::PhantomData;
+
+    struct Object<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Object<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map))
+        }
+    }
+
+    /// A struct, from an object only.
+    pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+        d.deserialize_map(Object(PhantomData))
+    }
+
+    /// Wraps `T` so that it is read with [`object`] (for items of lists and maps).
+    struct ObjectOf<T>(T);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOf<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d).map(ObjectOf)
+        }
+    }
+
+    /// An optional struct: absent or `null`, or an object.
+    pub fn option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        Ok(Option::<ObjectOf<T>>::deserialize(d)?.map(|o| o.0))
+    }
+
+    /// An optional list of structs.
+    pub fn option_vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Vec<T>>, D::Error> {
+        Ok(Option::<Vec<ObjectOf<T>>>::deserialize(d)?.map(|v| v.into_iter().map(|o| o.0).collect()))
+    }
+
+    /// An optional map of structs.
+    pub fn option_map<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<std::collections::BTreeMap<String, T>>, D::Error> {
+        Ok(Option::<std::collections::BTreeMap<String, ObjectOf<T>>>::deserialize(d)?
+            .map(|m| m.into_iter().map(|(k, o)| (k, o.0)).collect()))
+    }
+
+    /// The request itself, from an object only.
+    pub struct Top(pub super::LintRequest);
+
+    impl<'de> Deserialize<'de> for Top {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d).map(Top)
+        }
+    }
+}
+
 /// The body of `POST /v1/lint`, one line of a `.jsonl` file, or what the CLI builds
 /// from a Markdown file's front matter.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -18,12 +79,13 @@ use std::collections::BTreeMap;
 pub struct LintRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(deserialize_with = "objects::object")]
     pub post: PostIn,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "objects::option", skip_serializing_if = "Option::is_none")]
     pub audience: Option<AudienceIn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "objects::option_vec", skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<HistoryIn>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "objects::option", skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionsIn>,
 }
 
@@ -37,7 +99,7 @@ pub struct PostIn {
     pub language: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "objects::option", skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<ReplyToIn>,
 }
 
@@ -86,10 +148,10 @@ pub struct OptionsIn {
     pub select: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "objects::option", skip_serializing_if = "Option::is_none")]
     pub thresholds: Option<Thresholds>,
     /// Per-channel policy overrides for this request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "objects::option_map", skip_serializing_if = "Option::is_none")]
     pub channels: Option<BTreeMap<String, ChannelPolicyPatch>>,
 }
 
@@ -97,7 +159,8 @@ impl LintRequest {
     /// Reads a request from parsed JSON, pointing at the field at fault: an unknown
     /// field, a missing `post.text`, a number where text belongs.
     pub fn from_json(value: serde_json::Value) -> Result<LintRequest, InputError> {
-        serde_path_to_error::deserialize::<_, LintRequest>(value)
+        serde_path_to_error::deserialize::<_, objects::Top>(value)
+            .map(|t| t.0)
             .map_err(|e| path_error(e.path(), e.inner().to_string()))
     }
 
@@ -107,7 +170,7 @@ impl LintRequest {
     /// JSON at all — which wins over a field error found before the syntax error.
     pub fn from_slice(bytes: &[u8]) -> Result<LintRequest, BodyError> {
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let req = serde_path_to_error::deserialize::<_, LintRequest>(&mut de).map_err(|e| {
+        let req = serde_path_to_error::deserialize::<_, objects::Top>(&mut de).map(|t| t.0).map_err(|e| {
             if !e.inner().is_data() {
                 return BodyError::Syntax(e.into_inner());
             }
@@ -157,14 +220,14 @@ fn path_error(path: &serde_path_to_error::Path, message: String) -> InputError {
     } else {
         (InputErrorKind::InvalidValue, pointer)
     };
-    let pointer = if pointer.is_empty() { "/".to_owned() } else { pointer };
+    // RFC 6901: the empty pointer is the whole document ("/" would be a key "").
     InputError { kind, pointer, message }
 }
 
 /// Score thresholds: at or above `review` the verdict is review, at or above
 /// `block` it is block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
     pub review: u32,
     pub block: u32,
@@ -566,6 +629,23 @@ mod tests {
             (r#"{"post":{"text":"hi","chanel":"x"}}"#, "/post/chanel", InputErrorKind::UnknownField),
             (r#"{"post":{}}"#, "/post/text", InputErrorKind::MissingField),
             (r#"{}"#, "/post", InputErrorKind::MissingField),
+            (r#"[{"text":"hi"}]"#, "", InputErrorKind::InvalidValue),
+            (r#"{"post":["Shop now!","x"]}"#, "/post", InputErrorKind::InvalidValue),
+            (
+                r#"{"post":{"text":"a"},"options":{"thresholds":[10,20]}}"#,
+                "/options/thresholds",
+                InputErrorKind::InvalidValue,
+            ),
+            (
+                r#"{"post":{"text":"a"},"history":[["x","2026-01-01T00:00:00Z"]]}"#,
+                "/history/0",
+                InputErrorKind::InvalidValue,
+            ),
+            (
+                r#"{"post":{"text":"a"},"options":{"channels":{"x":[1]}}}"#,
+                "/options/channels/x",
+                InputErrorKind::InvalidValue,
+            ),
             (r#"{"post":{"text":5}}"#, "/post/text", InputErrorKind::InvalidValue),
             (r#"{"post":{"text":"a"},"history":[{"at":"x"},{"at":1}]}"#, "/history/1/at", InputErrorKind::InvalidValue),
         ];
@@ -596,6 +676,24 @@ mod tests {
         for bad in [r#"{"post":{"text":"hi","chanel":1}"#, r#"{"post":{"text":"hi"}} x"#, "", "{"] {
             assert!(matches!(LintRequest::from_slice(bad.as_bytes()), Err(BodyError::Syntax(_))), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_threshold_can_be_set_alone() {
+        let d = Draft::from_request(
+            req(r#"{"post":{"text":"hi"},"options":{"thresholds":{"review":25}}}"#),
+            &Limits::default(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(d.options.thresholds, Some(Thresholds { review: 25, block: Thresholds::default().block }));
+        let e = Draft::from_request(
+            req(r#"{"post":{"text":"hi"},"options":{"thresholds":{"review":90}}}"#),
+            &Limits::default(),
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, InputErrorKind::BadThresholds);
     }
 
     #[test]

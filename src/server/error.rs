@@ -215,8 +215,8 @@ impl ApiError {
             title: self.code.title().to_owned(),
             status: self.code.status().as_u16(),
             detail,
-            // The engine writes "/" for the whole document; RFC 6901 says "".
-            pointer: self.pointer.as_ref().map(|p| if p == "/" { prefix.to_owned() } else { format!("{prefix}{p}") }),
+            // Pointers are RFC 6901: "" is the whole document, so prefixing works.
+            pointer: self.pointer.as_ref().map(|p| format!("{prefix}{p}")),
             line: self.position.map(|(l, _)| l),
             column: self.position.map(|(_, c)| c),
         }
@@ -274,7 +274,7 @@ mod tests {
     fn batch_entries_prefix_the_pointer() {
         let e = ApiError::new(Code::Input(InputErrorKind::UnknownChannel), "x").at("/post/channel");
         assert_eq!(e.problem("/requests/3").pointer.as_deref(), Some("/requests/3/post/channel"));
-        let e = ApiError::new(Code::Input(InputErrorKind::InvalidValue), "x").at("/");
+        let e = ApiError::new(Code::Input(InputErrorKind::InvalidValue), "x").at("");
         assert_eq!(e.problem("/requests/3").pointer.as_deref(), Some("/requests/3"));
         assert_eq!(e.problem("").pointer.as_deref(), Some(""), "RFC 6901: the whole document");
     }

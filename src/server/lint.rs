@@ -100,7 +100,7 @@ pub async fn batch(
 fn batch_requests(value: serde_json::Value, max: usize) -> Result<Vec<serde_json::Value>, ApiError> {
     let input = |kind, pointer: &str, message: String| ApiError::from(InputError::new(kind, pointer, message));
     let serde_json::Value::Object(mut map) = value else {
-        return Err(input(InputErrorKind::InvalidValue, "/", "a batch is an object: {\"requests\": [...]}".into()));
+        return Err(input(InputErrorKind::InvalidValue, "", "a batch is an object: {\"requests\": [...]}".into()));
     };
     if let Some(k) = map.keys().find(|k| *k != "requests") {
         let pointer = format!("/{}", crate::input::escape_pointer(k));
@@ -125,7 +125,7 @@ fn batch_requests(value: serde_json::Value, max: usize) -> Result<Vec<serde_json
 /// serde reads a struct from an array too (fields by position); the contract says
 /// a request is an object, so `[null, {"text": "hi"}]` is refused.
 fn not_an_object() -> ApiError {
-    InputError::new(InputErrorKind::InvalidValue, "/", "a lint request is a JSON object: {\"post\": {...}}").into()
+    InputError::new(InputErrorKind::InvalidValue, "", "a lint request is a JSON object: {\"post\": {...}}").into()
 }
 
 /// A request body, parsed straight into a request (no intermediate `Value`).
