@@ -72,6 +72,62 @@ pub(crate) mod objects {
     }
 }
 
+/// Whole numbers written as `12` or `12.0`: JSON Schema counts both as integers,
+/// and generators of requests (and YAML/TOML authors) write either.
+pub mod whole {
+    use serde::de::{Deserializer, Error, Visitor};
+    use std::marker::PhantomData;
+
+    struct Whole<T>(PhantomData<T>);
+
+    impl<T: TryFrom<u64>> Visitor<'_> for Whole<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a whole number ≥ 0")
+        }
+        fn visit_u64<E: Error>(self, v: u64) -> Result<T, E> {
+            T::try_from(v).map_err(|_| E::custom(format!("{v} is too large")))
+        }
+        fn visit_i64<E: Error>(self, v: i64) -> Result<T, E> {
+            let u = u64::try_from(v).map_err(|_| E::custom(format!("{v} is below 0")))?;
+            self.visit_u64(u)
+        }
+        fn visit_f64<E: Error>(self, v: f64) -> Result<T, E> {
+            if v.fract() != 0.0 || !(0.0..=u64::MAX as f64).contains(&v) {
+                return Err(E::custom(format!("{v} is not a whole number ≥ 0")));
+            }
+            self.visit_u64(v as u64)
+        }
+    }
+
+    pub fn number<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<T, D::Error> {
+        // Typed, not `deserialize_any`: formats that coerce (environment variables
+        // read through the `config` crate are text) still hand over a number.
+        d.deserialize_u64(Whole(PhantomData))
+    }
+
+    /// An optional whole number (absent or `null` is `None`).
+    pub fn option<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<Option<T>, D::Error> {
+        struct Opt<T>(PhantomData<T>);
+        impl<'de, T: TryFrom<u64>> Visitor<'de> for Opt<T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number ≥ 0 or null")
+            }
+            fn visit_none<E: Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+                number(d).map(Some)
+            }
+        }
+        d.deserialize_option(Opt(PhantomData))
+    }
+}
+
 /// The body of `POST /v1/lint`, one line of a `.jsonl` file, or what the CLI builds
 /// from a Markdown file's front matter.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -125,7 +181,7 @@ pub struct AudienceIn {
     pub timezone: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub handles: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "whole::option", skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
 }
 
@@ -229,7 +285,9 @@ fn path_error(path: &serde_path_to_error::Path, message: String) -> InputError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
+    #[serde(deserialize_with = "whole::number")]
     pub review: u32,
+    #[serde(deserialize_with = "whole::number")]
     pub block: u32,
 }
 
@@ -675,6 +733,24 @@ mod tests {
         }
         for bad in [r#"{"post":{"text":"hi","chanel":1}"#, r#"{"post":{"text":"hi"}} x"#, "", "{"] {
             assert!(matches!(LintRequest::from_slice(bad.as_bytes()), Err(BodyError::Syntax(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_as_floats() {
+        let d = Draft::from_request(
+            req(r#"{"post":{"text":"hi"},"audience":{"size":12.0},"options":{"thresholds":{"review":25.0},"channels":{"x":{"daily":3.0}}}}"#),
+            &Limits::default(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(d.audience.and_then(|a| a.size), Some(12));
+        assert_eq!(d.options.thresholds.map(|t| t.review), Some(25));
+        for bad in
+            [r#"{"post":{"text":"a"},"audience":{"size":1.5}}"#, r#"{"post":{"text":"a"},"audience":{"size":-1}}"#]
+        {
+            let e = LintRequest::from_json(serde_json::from_str(bad).unwrap()).unwrap_err();
+            assert_eq!((e.kind, e.pointer.as_str()), (InputErrorKind::InvalidValue, "/audience/size"), "{bad}");
         }
     }
 

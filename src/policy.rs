@@ -114,17 +114,17 @@ pub struct ChannelPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelPolicyPatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::input::whole::option", skip_serializing_if = "Option::is_none")]
     pub limit: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counting: Option<Counting>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::input::whole::option", skip_serializing_if = "Option::is_none")]
     pub url_length: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::input::whole::option", skip_serializing_if = "Option::is_none")]
     pub hashtags: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::input::whole::option", skip_serializing_if = "Option::is_none")]
     pub daily: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::input::whole::option", skip_serializing_if = "Option::is_none")]
     pub weekly: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_gap: Option<Duration>,
