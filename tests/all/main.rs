@@ -15,6 +15,7 @@ mod packs;
 mod props;
 mod quality;
 mod repo_config;
+mod schemathesis;
 mod serve;
 mod server;
 mod source_map;

@@ -7,14 +7,14 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    addr: String,
-    stderr: std::thread::JoinHandle<String>,
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub stderr: std::thread::JoinHandle<String>,
 }
 
 /// Starts the binary in `dir` and waits for its `listening on` line.
-fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+pub fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_unbroadcast"));
     cmd.arg("serve").args(args).current_dir(dir).stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in env {
