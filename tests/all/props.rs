@@ -159,3 +159,64 @@ proptest! {
         prop_assert_eq!(ours, reference);
     }
 }
+
+/// History items as a scheduler might send them: any order, some duplicates, some
+/// without text, mixed offsets.
+fn history() -> impl Strategy<Value = Vec<serde_json::Value>> {
+    let texts = prop::sample::select(vec![
+        None,
+        Some("We're excited to announce our new autumn menu, shop now!"),
+        Some("We're excited to announce our new autumn menu, shop now"),
+        Some("Anna, your table is ready at seven."),
+        Some("Wir freuen uns, Ihnen unser neues Menü vorzustellen!"),
+        Some("يسعدنا أن نعلن عن قائمة الخريف الجديدة"),
+    ]);
+    let item = (
+        texts,
+        prop::sample::select(vec!["x", "linkedin", "instagram", "mastodon"]),
+        0i64..(14 * 24 * 60),
+        prop::sample::select(vec!["Z", "+02:00", "-05:00"]),
+    )
+        .prop_map(|(text, channel, minutes, offset)| {
+            let at = jiff::Timestamp::from_second(1_777_000_000 + minutes * 60).unwrap();
+            let at = match offset {
+                "Z" => at.to_string(),
+                o => {
+                    let off: jiff::tz::Offset = if o == "+02:00" { jiff::tz::offset(2) } else { jiff::tz::offset(-5) };
+                    format!("{}{o}", at.to_zoned(jiff::tz::TimeZone::fixed(off)).datetime())
+                }
+            };
+            let mut v = serde_json::json!({ "channel": channel, "at": at });
+            if let Some(t) = text {
+                v["text"] = t.into();
+            }
+            v
+        });
+    prop::collection::vec(item, 0..40)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The order in which history arrives changes nothing in the report.
+    #[test]
+    fn history_order_does_not_matter(h in history(), seed in any::<u64>(), channel in prop::sample::select(vec!["x", "linkedin"])) {
+        let body = |h: &[serde_json::Value]| serde_json::json!({
+            "post": { "text": "We're excited to announce our new autumn menu, shop now!", "channel": channel,
+                      "scheduled_at": "2026-04-30T09:00:00+02:00" },
+            "audience": { "timezone": "Europe/Berlin" },
+            "history": h,
+        });
+        let mut shuffled = h.clone();
+        // A deterministic shuffle from the seed (Fisher–Yates with a xorshift).
+        let mut s = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        let e = engine();
+        let a = e.lint_request(LintRequest::from_json(body(&h)).unwrap(), now()).unwrap();
+        let b = e.lint_request(LintRequest::from_json(body(&shuffled)).unwrap(), now()).unwrap();
+        prop_assert_eq!(a, b);
+    }
+}
