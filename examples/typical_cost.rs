@@ -34,5 +34,8 @@ fn main() {
     }
     let ser = t.elapsed() / n;
     let size = serde_json::to_vec(&report).map(|v| v.len()).unwrap_or(0);
-    println!("parse {parse:?}  prepare {prepare:?}  lint {lint:?}  serialize {ser:?} ({size} bytes, {} warnings)", report.warnings.len());
+    println!(
+        "parse {parse:?}  prepare {prepare:?}  lint {lint:?}  serialize {ser:?} ({size} bytes, {} warnings)",
+        report.warnings.len()
+    );
 }
