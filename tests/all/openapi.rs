@@ -213,7 +213,7 @@ fn the_contract_check_refuses_wrong_bodies() {
 async fn the_lint_example_is_a_real_answer() {
     let app = web_test::init_service(create_app(state_with(&ServerSettings::default()))).await;
     let op = &spec()["paths"]["/v1/lint"]["post"];
-    for name in ["scheduled", "minimal"] {
+    for name in ["scheduled", "minimal", "overposting"] {
         let req = &op["requestBody"]["content"]["application/json"]["examples"][name]["value"];
         let mut expected = op["responses"]["200"]["content"]["application/json"]["examples"][name]["value"].clone();
         let a = call(&app, post_json("/v1/lint", req)).await;
