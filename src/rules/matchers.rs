@@ -78,11 +78,36 @@ struct Pattern {
     /// backtracks to a longer alternative ("friends", not "friend") instead of the
     /// match failing the boundary check afterwards. The assertion disables the fast
     /// DFA on non-ASCII text, which is acceptable here: these run only on posts the
-    /// `RegexSet` already found a match in.
-    re: Regex,
+    /// `RegexSet` already found a match in. Compiled on first use: most patterns
+    /// match few posts, and compiling Unicode classes is most of start-up.
+    re: std::sync::OnceLock<Option<Regex>>,
+    src: String,
     owner: u32,
     /// The pattern has a `(?P<hit>…)` group naming the part to report.
     hit_group: bool,
+}
+
+impl Pattern {
+    fn regex(&self) -> Option<&Regex> {
+        self.re
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&format!("(?:{})\\b{{end-half}}", self.src)).size_limit(1 << 24).build().ok()
+            })
+            .as_ref()
+    }
+}
+
+impl PatternMatcher {
+    /// Compiles every pattern's span regex now (a test uses this to prove the
+    /// built-in packs' patterns all compile).
+    pub(crate) fn compile_all(&self) -> Result<(), String> {
+        for p in self.folded_patterns.iter().chain(&self.original_patterns) {
+            if p.regex().is_none() {
+                return Err(format!("pattern does not compile with its boundary guard: {}", p.src));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Checks one pattern of a pack without compiling it (parsing is cheap; compiling
@@ -126,12 +151,8 @@ impl PatternMatcher {
                 .map_err(|e| e.to_string())?;
             let mut out = Vec::with_capacity(ps.len());
             for (src, owner, _) in ps {
-                let re = regex::RegexBuilder::new(&format!("(?:{src})\\b{{end-half}}"))
-                    .size_limit(1 << 22)
-                    .build()
-                    .map_err(|e| e.to_string())?;
-                let hit_group = re.capture_names().any(|n| n == Some("hit"));
-                out.push(Pattern { re, owner, hit_group });
+                let hit_group = src.contains("(?P<hit>") || src.contains("(?<hit>");
+                out.push(Pattern { re: std::sync::OnceLock::new(), src, owner, hit_group });
             }
             Ok((Some(set), out))
         };
@@ -150,15 +171,18 @@ impl PatternMatcher {
             let Some(set) = set else { continue };
             for i in set.matches(text).iter() {
                 let p = &pats[i];
+                // The set compiled this pattern already, so this cannot fail but on
+                // the size limit; a pattern that did would report nothing.
+                let Some(re) = p.regex() else { continue };
                 if p.hit_group {
-                    for c in p.re.captures_iter(text) {
+                    for c in re.captures_iter(text) {
                         if let Some(m) = c.name("hit").filter(|m| !m.is_empty() && boundaries_ok(text, m.range(), lang))
                         {
                             out.push((p.owner, m.range(), folded));
                         }
                     }
                 } else {
-                    for m in p.re.find_iter(text) {
+                    for m in re.find_iter(text) {
                         if boundaries_ok(text, m.range(), lang) {
                             out.push((p.owner, m.range(), folded));
                         }

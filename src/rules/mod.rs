@@ -489,6 +489,11 @@ impl RuleSet {
         RuleSet::compile(sources)
     }
 
+    /// Compiles the span regexes that are otherwise compiled on first use.
+    pub fn compile_all_patterns(&self) -> Result<(), String> {
+        self.patterns.iter().try_for_each(PatternMatcher::compile_all)
+    }
+
     pub fn rules(&self) -> &[RuleInfo] {
         &self.rules
     }

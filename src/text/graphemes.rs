@@ -4,8 +4,10 @@
 //! character except a LF after CR and anything after a Prepend character. So runs
 //! of ASCII are split byte by byte, and only stretches with non-ASCII text go
 //! through `unicode-segmentation`, whose `GraphemeCursor` also confirms each
-//! hand-over back to ASCII. A property test checks the result equals
-//! `grapheme_indices(true)` on arbitrary text.
+//! hand-over back to ASCII. Arabic letters get the same treatment: a letter
+//! followed by another bare letter, or by ASCII, is a cluster of its own (only
+//! marks such as tashkeel, ZWJ and spacing marks attach to it). A property
+//! test checks the result equals `grapheme_indices(true)` on arbitrary text.
 
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
@@ -28,9 +30,22 @@ pub fn for_each(text: &str, mut f: impl FnMut(usize, &str)) {
                     i += len;
                     continue;
                 }
+                // Nothing attaches an Arabic letter to what precedes it.
+                Some(_) if plain_arabic_letter(b, i + 1).is_some() => {
+                    f(i, &text[i..i + 1]);
+                    i += 1;
+                    continue;
+                }
                 // An ASCII letter may take combining marks: the slow path decides.
                 Some(_) => {}
             }
+        }
+        if let Some(len) = plain_arabic_letter(b, i)
+            && (i + len == n || b[i + len] < 0x80 || plain_arabic_letter(b, i + len).is_some())
+        {
+            f(i, &text[i..i + len]);
+            i += len;
+            continue;
         }
         // A stretch from here to the next ASCII byte that starts a cluster.
         let mut end = next_ascii(b, i + 1);
@@ -41,6 +56,15 @@ pub fn for_each(text: &str, mut f: impl FnMut(usize, &str)) {
             f(i + j, g);
         }
         i = end;
+    }
+}
+
+/// The length (2) of an Arabic letter U+0621–U+064A at `i` (grapheme class
+/// Other: never Prepend, Extend or a spacing mark).
+fn plain_arabic_letter(b: &[u8], i: usize) -> Option<usize> {
+    match (b.get(i), b.get(i + 1)) {
+        (Some(0xD8), Some(0xA1..=0xBA)) | (Some(0xD9), Some(0x81..=0x8A)) => Some(2),
+        _ => None,
     }
 }
 
@@ -73,6 +97,9 @@ mod tests {
             "\r\n",
             "👨‍👩‍👧 hi",
             "مرحبا yes مُمتاز",
+            "يسعدنا أن نعلن!",
+            "ع\u{64E}ر\u{651}بي\u{200D}ة",
+            "ـــ عرض",
             "\u{600}1 prepend",
             "x\u{600}1",
             "🇩🇪🇫🇷a",

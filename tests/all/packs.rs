@@ -227,3 +227,9 @@ fn the_documented_pack_loads_and_its_examples_hold() {
         }
     }
 }
+
+/// Span regexes are compiled on first use; every built-in one must compile.
+#[test]
+fn every_builtin_pattern_compiles_with_its_guard() {
+    engine().rules().compile_all_patterns().unwrap();
+}
