@@ -210,28 +210,18 @@ fn the_editor_works_in_a_real_browser() {
     let (_server, base) = start_server(&[("UNBROADCAST_LINT__LIMITS__MAX_TEXT_CHARS", "600")]);
     let (_keyed, keyed_base) = start_server(&[("UNBROADCAST_SERVER__API_KEYS", "editor-test-key")]);
     let (_driver, driver_url) = start_driver(&tools, &log);
-    let user_data = profile.path().join("profile");
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": tools.chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=en-US",
-                "--window-size=1280,960", format!("--user-data-dir={}", user_data.display()),
-            ],
-        },
-    });
     let result = actix_web::rt::System::new().block_on(async {
-        let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-        builder.capabilities(caps.as_object().unwrap().clone());
-        let c = builder.connect(&driver_url).await.map_err(|e| format!("no browser session: {e}"))?;
-        let b = Browser { c, shots: shots.clone() };
-        let outcome = std::panic::AssertUnwindSafe(b.run(&base, &keyed_base));
-        let outcome = futures_catch(outcome).await;
-        let _ = b.c.close().await;
-        outcome
+        // The steps, in light mode with motion reduced (steady screenshots).
+        let (light_base, dark_base) = (base.clone(), base.clone());
+        session(&tools, &driver_url, &profile.path().join("light"), &["--force-prefers-reduced-motion"], &shots, |b| {
+            Box::pin(async move { b.run(&light_base, &keyed_base).await })
+        })
+        .await?;
+        // Dark mode: the same contrast checks, and a screenshot.
+        session(&tools, &driver_url, &profile.path().join("dark"), &["--force-dark-mode"], &shots, |b| {
+            Box::pin(async move { b.run_dark(&dark_base).await })
+        })
+        .await
     });
     if let Err(e) = result {
         let log = std::fs::read_to_string(&log).unwrap_or_default();
@@ -239,6 +229,50 @@ fn the_editor_works_in_a_real_browser() {
             log.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
         panic!("{e}\nscreenshots: {}\nchromedriver log (last lines):\n{tail}", shots.display());
     }
+}
+
+type Steps<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>;
+
+/// Opens a browser session with a fresh profile, runs `steps` in it and closes
+/// it, also when a step fails.
+async fn session(
+    tools: &Tools,
+    driver_url: &str,
+    user_data: &Path,
+    extra: &[&str],
+    shots: &Path,
+    steps: impl for<'a> FnOnce(&'a Browser) -> Steps<'a>,
+) -> Result<(), String> {
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        "--lang=en-US",
+        "--window-size=1280,960",
+    ]
+    .iter()
+    .chain(extra)
+    .map(|s| (*s).to_owned())
+    .collect();
+    args.push(format!("--user-data-dir={}", user_data.display()));
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": { "binary": tools.chromium, "args": args },
+    });
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(caps.as_object().unwrap().clone());
+    let c = builder.connect(driver_url).await.map_err(|e| format!("no browser session: {e}"))?;
+    let b = Browser { c, shots: shots.to_path_buf() };
+    let outcome = futures_catch(std::panic::AssertUnwindSafe(steps(&b))).await;
+    let _ = b.c.close().await;
+    outcome
 }
 
 /// Runs the steps; a panic inside becomes an `Err` so the session is closed first.
@@ -304,6 +338,70 @@ if (Math.abs(tr.height - mr.height) > 0.5) diff.push(`height ${tr.height} vs ${m
 if (t.scrollHeight > t.clientHeight + 1) diff.push(`textarea scrolls: ${t.scrollHeight} > ${t.clientHeight}`);
 if (t.matches(':dir(rtl)') !== m.matches(':dir(rtl)')) diff.push('direction differs');
 return diff;
+"#;
+
+/// WCAG 2.x contrast of everything on screen: text against the background
+/// behind it (4.5:1, or 3:1 for large text), the draft's text over each kind
+/// of highlight, and the borders of form controls (3:1). Returns the failures
+/// and the lowest ratios seen.
+const CONTRAST_CHECK: &str = r#"
+const parse = (s) => {
+  const m = /rgba?\(([^)]+)\)/.exec(s);
+  if (!m) return null;
+  const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+  return { rgb: p.slice(0, 3), a: p.length > 3 ? p[3] : 1 };
+};
+const over = (top, rgb) => rgb.map((v, i) => top.rgb[i] * top.a + v * (1 - top.a));
+const lum = (rgb) => {
+  const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+const bgOf = (el) => {
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = parse(getComputedStyle(e).backgroundColor);
+    if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+  }
+  let rgb = [255, 255, 255];
+  for (const l of layers.reverse()) rgb = over(l, rgb);
+  return rgb;
+};
+const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'
+  && !e.closest('.visually-hidden, [aria-hidden="true"], [hidden]');
+const fails = [];
+let minText = 99, minLarge = 99, minUi = 99;
+const check = (what, fg, bg, need, kind) => {
+  const r = ratio(fg, bg);
+  if (kind === 'ui') minUi = Math.min(minUi, r); else if (need === 3) minLarge = Math.min(minLarge, r); else minText = Math.min(minText, r);
+  if (r < need) fails.push(`${what}: ${r.toFixed(2)} < ${need}`);
+};
+for (const e of document.querySelectorAll('body *')) {
+  if (!visible(e)) continue;
+  const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  const cs = getComputedStyle(e);
+  const bg = bgOf(e);
+  if (own || ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName)) {
+    const c = parse(e instanceof SVGElement ? cs.fill : cs.color);
+    if (!c) continue;
+    const size = parseFloat(cs.fontSize), weight = parseInt(cs.fontWeight, 10);
+    const large = size >= 24 || (size >= 18.66 && weight >= 700);
+    const label = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className && e.className.baseVal === undefined ? e.className : ''} "${(e.textContent || e.value || '').trim().slice(0, 30)}"`;
+    check(label, over(c, bg), bg, large ? 3 : 4.5, 'text');
+  }
+  if (['INPUT', 'SELECT'].includes(e.tagName) || e.classList.contains('editor')) {
+    const b = parse(cs.borderTopColor);
+    if (b && parseFloat(cs.borderTopWidth) > 0) check(`border of ${e.tagName.toLowerCase()}#${e.id || e.className}`, over(b, bgOf(e.parentElement)), bgOf(e.parentElement), 3, 'ui');
+  }
+}
+const draft = document.getElementById('draft');
+const ink = parse(getComputedStyle(draft).color);
+for (const m of document.querySelectorAll('#mirror mark')) {
+  const bg = bgOf(m);
+  check(`draft text over a ${m.className} highlight`, over(ink, bg), bg, 4.5, 'text');
+}
+return { fails, minText: +minText.toFixed(2), minLarge: +minLarge.toFixed(2), minUi: +minUi.toFixed(2),
+  dark: matchMedia('(prefers-color-scheme: dark)').matches };
 "#;
 
 impl Browser {
@@ -380,9 +478,26 @@ impl Browser {
         .await;
     }
 
+    /// Runs [`CONTRAST_CHECK`]; fails on any pair under WCAG AA.
+    async fn assert_contrast(&self, when: &str) -> Value {
+        let r = self.js(CONTRAST_CHECK, vec![]).await;
+        assert_eq!(r["fails"], json!([]), "{when}: contrast under WCAG AA: {r:#}");
+        eprintln!("contrast, {when}: {r}");
+        r
+    }
+
     async fn new_draft(&self) {
         self.by_id("clear").await.click().await.unwrap();
         self.wait_for("an empty draft", |p| p["text"] == "" && p["status"] == "empty").await;
+    }
+
+    async fn run_dark(&self, base: &str) {
+        self.c.goto(base).await.unwrap();
+        self.c.find(Locator::Css("[data-example=\"en\"]")).await.unwrap().click().await.unwrap();
+        self.checked().await;
+        let r = self.assert_contrast("dark, English report").await;
+        assert_eq!(r["dark"], true, "--force-dark-mode gives prefers-color-scheme: dark");
+        self.shot("dark").await;
     }
 
     async fn run(&self, base: &str, keyed_base: &str) {
@@ -425,6 +540,7 @@ impl Browser {
         assert!(hard["suggestion"].as_str().unwrap().starts_with("Try: "), "{hard:#}");
         assert_eq!(p["counter"], format!("{} / 280", EN_DRAFT.chars().count()));
         self.assert_layout_matches("English").await;
+        self.assert_contrast("light, English report").await;
         self.shot("english").await;
 
         // 2. Keyboard only: Tab leaves the draft and reaches the warnings; Enter on
@@ -509,6 +625,13 @@ impl Browser {
         c.refresh().await.unwrap();
         let p = self.checked().await;
         assert_eq!(p["text"], EN_DRAFT, "the draft is kept in localStorage");
+        // From here on, anything the Content-Security-Policy blocks is noted.
+        self.js(
+            "window.__csp = []; document.addEventListener('securitypolicyviolation', \
+             (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));",
+            vec![],
+        )
+        .await;
 
         // 4. Arabic, mixed with English on one line, typed.
         self.new_draft().await;
@@ -576,6 +699,58 @@ impl Browser {
         assert!(overlap.as_u64().unwrap() >= 1, "overlapping spans are cut into marked pieces");
         self.shot("overlap").await;
 
+        // Audience, time and history: a post ten minutes after the last one on X
+        // gets a frequency warning with a time that fits, and one click takes it.
+        self.new_draft().await;
+        self.js(
+            "const set = (id, v, ev) => { const e = document.getElementById(id); e.value = v; \
+             e.dispatchEvent(new Event(ev, {bubbles: true})); }; \
+             set('channel', 'x', 'change'); set('aud-timezone', 'Europe/Berlin', 'input'); \
+             set('scheduled', '2026-05-04T09:30', 'change'); \
+             document.getElementById('history-panel').open = true;",
+            vec![],
+        )
+        .await;
+        let json_box = self.by_id("h-json").await;
+        json_box.send_keys(r#"[{"at": 5}"#).await.unwrap();
+        self.by_id("h-json-replace").await.click().await.unwrap();
+        let err = self.by_id("h-json-error").await.text().await.unwrap();
+        assert!(err.starts_with("This is not valid JSON"), "{err}");
+        json_box.clear().await.unwrap();
+        json_box.send_keys(r#"[{"at": 5}]"#).await.unwrap();
+        self.by_id("h-json-replace").await.click().await.unwrap();
+        let err = self.by_id("h-json-error").await.text().await.unwrap();
+        assert!(err.contains("Post 1 has no “at”"), "{err}");
+        json_box.clear().await.unwrap();
+        json_box
+            .send_keys(
+                r#"[{"id": "p1", "text": "Morning, everyone", "channel": "x", "at": "2026-05-04T09:20:00+02:00"}]"#,
+            )
+            .await
+            .unwrap();
+        self.by_id("h-json-replace").await.click().await.unwrap();
+        assert_eq!(self.by_id("history-note").await.text().await.unwrap(), "(1)");
+        let hint = self.by_id("scheduled-hint").await.text().await.unwrap();
+        assert!(hint.starts_with("2026-05-04T09:30:00+02:00, in Europe/Berlin"), "{hint}");
+        self.by_id("draft").await.send_keys("Anna, how do you take your espresso on a Monday?").await.unwrap();
+        let p = self.checked().await;
+        let gap = p["warnings"].as_array().unwrap().iter().find(|w| w["rule"] == "frequency.min-gap");
+        assert!(gap.is_some(), "{p:#}");
+        self.shot("history").await;
+        let use_time = c.find(Locator::Css(".warning[data-rule=\"frequency.min-gap\"] .use-time")).await.unwrap();
+        use_time.click().await.unwrap();
+        let p = self.checked().await;
+        assert_eq!(self.js("return document.getElementById('scheduled').value;", vec![]).await, "2026-05-04T09:50");
+        assert!(!p["warnings"].as_array().unwrap().iter().any(|w| w["rule"] == "frequency.min-gap"), "{p:#}");
+        self.by_id("h-clear").await.click().await.unwrap();
+        self.by_id("scheduled-now").await.click().await.unwrap();
+        self.js(
+            "const e = document.getElementById('aud-timezone'); e.value = ''; \
+             e.dispatchEvent(new Event('input', {bubbles: true})); document.getElementById('history-panel').open = false;",
+            vec![],
+        )
+        .await;
+
         // 6. An error from the API (text over the server's limit) in words; the last
         // report stays visible.
         self.new_draft().await;
@@ -587,7 +762,10 @@ impl Browser {
             .await;
         let problem = p["problem"].as_str().unwrap();
         assert!(problem.contains("Draft text too long") && problem.contains("the limit is 600"), "{problem}");
+        self.assert_contrast("light, an error").await;
         self.shot("error").await;
+        let csp = self.js("return window.__csp;", vec![]).await;
+        assert_eq!(csp, json!([]), "the page breaks its own Content-Security-Policy");
 
         // 7. A server with API keys: the page asks for one, and then works.
         c.goto(keyed_base).await.unwrap();

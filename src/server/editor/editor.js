@@ -431,6 +431,7 @@ function renderSummary(report) {
   }
   const body = $('categories');
   body.replaceChildren();
+  $('breakdown-panel').hidden = !report;
   if (!report) return;
   for (const [cat, name] of Object.entries(CATEGORIES)) {
     const c = report.categories[cat];
@@ -500,7 +501,8 @@ function renderWarnings() {
   const report = state.report;
   $('warning-count').textContent = report ? `(${report.warnings.length})` : '';
   if (!report) {
-    ol.append(el('li', { class: 'warnings-empty', text: 'Write or paste a draft, or load an example above.' }));
+    const words = draft.value.trim() ? 'No report for this draft yet.' : 'Write or paste a draft, or load an example above.';
+    ol.append(el('li', { class: 'warnings-empty', text: words }));
     renderIgnored();
     return;
   }
@@ -521,14 +523,16 @@ function warningItem(w, i, report) {
     el('code', { class: 'w-rule', text: w.rule }),
     el('span', { class: 'w-points', text: `+${w.points} ${w.points === 1 ? 'point' : 'points'}` })));
   if (w.span) {
-    const where = w.span.line ? `line ${w.span.line}, column ${w.span.column}` : '';
+    // Columns count code points, which is not what a writer sees with emoji; lines are.
+    const multiline = state.shownText.includes('\n');
+    const where = multiline ? `line ${w.span.line}` : '';
     li.append(el('button', {
       type: 'button', class: 'w-jump', 'data-i': i, title: 'Select these words in the draft',
       onclick: () => selectWarning(i),
     },
     el('span', { class: 'w-message', text: w.message }),
-    el('span', { class: 'visually-hidden', text: ` Select in the draft, ${where}.` }),
-    el('span', { class: 'w-excerpt', 'aria-hidden': 'true', text: ` · ${where}` })));
+    el('span', { class: 'visually-hidden', text: ` Select in the draft${where ? `, ${where}` : ''}.` }),
+    where ? el('span', { class: 'w-excerpt', 'aria-hidden': 'true', text: ` · ${where}` }) : null));
   } else {
     li.append(el('p', { class: 'w-message', text: w.message }), el('p', { class: 'hint', text: 'About the whole post.' }));
   }
@@ -718,20 +722,36 @@ function clearInvalid() {
   state.problemField = null;
 }
 
+const sentence = (s) => {
+  const t = String(s || '').trim();
+  if (!t) return '';
+  return t[0].toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+};
+
 function showProblem(p) {
   clearInvalid();
-  setStatus('error', 'Not checked: see the message in the report.');
+  if (p.status === 401) {
+    // The server's words are for programs ("send Authorization: Bearer …"); say it for people.
+    p = {
+      ...p,
+      title: 'This server needs an API key',
+      detail: state.key
+        ? 'It did not accept the key you entered. Check it, or ask whoever runs the server for a current one.'
+        : 'The page is open, but checking drafts needs one of the server\'s API keys. Ask whoever runs it.',
+    };
+  }
+  setStatus('error', `Not checked: ${p.title}.`);
   app.dataset.fresh = 'false';
   $('problem').hidden = false;
   $('problem-title').textContent = p.title;
-  let detail = p.detail;
+  let detail = sentence(p.detail);
   if (state.report) detail += ' The report below is for an earlier version of the draft.';
   $('problem-detail').textContent = detail;
   const action = $('problem-action');
   action.replaceChildren();
   if (p.status === 401) {
     $('key-panel').hidden = false;
-    action.textContent = 'Enter the key below.';
+    renderWarnings();
     return;
   }
   const hit = p.pointer !== undefined && POINTER_FIELDS.find(([re]) => re.test(p.pointer));
