@@ -18,7 +18,7 @@ use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -130,22 +130,26 @@ impl Drop for Proc {
     }
 }
 
-/// `unbroadcast serve` on a free port; returns the process and its base URL.
-fn start_server(env: &[(&str, &str)]) -> (Proc, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_unbroadcast"));
-    cmd.args(["serve", "--no-config", "--bind", "127.0.0.1:0", "--workers", "2", "--log-level", "warn"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
+/// `unbroadcast serve` on a free port, stopped when dropped.
+struct Served {
+    server: crate::serve::Server,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.server.child.kill();
+        let _ = self.server.child.wait();
     }
-    let mut child = Proc(cmd.spawn().expect("the binary starts"));
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("no address printed: {line:?}"));
-    (child, format!("{addr}/"))
+}
+
+/// Starts the binary with no settings file and `env`; returns it and its base URL.
+fn start_server(env: &[(&str, &str)]) -> (Served, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--no-config", "--bind", "127.0.0.1:0", "--workers", "2", "--log-level", "warn"];
+    let server = crate::serve::start(dir.path(), &args, env);
+    let base = format!("http://{}/", server.addr);
+    (Served { server, _dir: dir }, base)
 }
 
 fn free_port() -> u16 {
@@ -751,9 +755,18 @@ impl Browser {
         )
         .await;
 
+        // Over X's 280: the counter turns red and says by how much.
+        self.new_draft().await;
+        self.paste(&"How do you take your coffee in the morning? ".repeat(7)).await;
+        let p = self.checked().await;
+        assert_eq!(p["over"], "true", "{p:#}");
+        assert_eq!(p["counter"], "308 / 280: 28 over X's limit");
+        let red = self.js("return getComputedStyle(document.getElementById('counter')).color;", vec![]).await;
+        assert_eq!(red, "rgb(179, 38, 30)", "the counter is red over the limit");
+        self.shot("over-limit").await;
+
         // 6. An error from the API (text over the server's limit) in words; the last
         // report stays visible.
-        self.new_draft().await;
         self.paste(&"How do you take your coffee in the morning? ".repeat(15)).await;
         let p = self
             .wait_for("the API's error", |p| {

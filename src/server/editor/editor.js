@@ -55,6 +55,7 @@ const EXAMPLES = {
   },
 };
 
+const TITLE = document.title;
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
   const e = document.createElement(tag);
@@ -388,6 +389,7 @@ function showEmpty() {
   renderSummary(null);
   renderWarnings();
   renderCounter(null);
+  document.title = TITLE;
 }
 
 function showReport(report, text) {
@@ -405,6 +407,7 @@ function showReport(report, text) {
   renderWarnings();
   renderCounter(report);
   announce(report);
+  document.title = `${report.score} · ${VERDICTS[report.verdict].word} — unbroadcast`;
   if (!state.rules) loadRules();
 }
 
@@ -594,32 +597,46 @@ function selectWarning(i) {
   markCurrent();
 }
 
-/** Cards and marks of the warnings under the caret get a "current" look. */
-function markCurrent() {
+/** Cards and marks of the warnings under the caret get a "current" look; on a
+ * wide screen, where the report sits beside the draft, the card scrolls into view. */
+function markCurrent(e) {
   const a = draft.selectionStart;
   const b = draft.selectionEnd;
   const here = new Set(document.activeElement === draft
     ? state.spans.filter((s) => (a === b ? s.start <= a && a < s.end : s.start < b && a < s.end)).map((s) => s.w)
     : []);
-  for (const li of document.querySelectorAll('.warning')) li.classList.toggle('current', here.has(+li.dataset.i));
+  let first = null;
+  for (const li of document.querySelectorAll('.warning')) {
+    const on = here.has(+li.dataset.i);
+    if (on && !li.classList.contains('current') && !first) first = li;
+    li.classList.toggle('current', on);
+  }
   for (const m of mirror.querySelectorAll('mark')) {
     m.classList.toggle('active', m.dataset.w.split(' ').some((w) => here.has(+w)));
   }
+  const report = $('report');
+  if (first && e && (e.type === 'click' || e.type === 'keyup') && getComputedStyle(report).position === 'sticky') {
+    const r = report.getBoundingClientRect();
+    const c = first.getBoundingClientRect();
+    if (c.top < r.top || c.bottom > r.bottom) report.scrollTop += c.top - r.top - 8;
+  }
 }
 
+/** F8 / Shift+F8: selects the next (previous) highlighted stretch after (before) the caret. */
 function nextWarning(back) {
-  const spans = [...state.spans].sort((x, y) => x.start - y.start || x.w - y.w);
-  if (!spans.length) return;
-  const pos = back ? draft.selectionStart : draft.selectionEnd;
+  const seen = new Set();
+  const spans = [...state.spans]
+    .sort((x, y) => x.start - y.start || x.end - y.end || x.w - y.w)
+    .filter((s) => { const k = `${s.start}:${s.end}`; return seen.has(k) ? false : seen.add(k); });
+  const n = spans.length;
+  if (!n) return;
+  const a = draft.selectionStart;
+  const b = draft.selectionEnd;
+  const k = spans.findIndex((s) => s.start === a && s.end === b);
   let target;
-  if (back) {
-    target = [...spans].reverse().find((s) => s.end < pos || (s.start < draft.selectionStart && s.end <= pos)) || spans[spans.length - 1];
-  } else {
-    target = spans.find((s) => s.start > draft.selectionStart || (s.start === draft.selectionStart && s.end > pos)) || spans[0];
-    if (target.start === draft.selectionStart && target.end === draft.selectionEnd) {
-      target = spans.find((s) => s.start > draft.selectionStart) || spans[0];
-    }
-  }
+  if (k >= 0) target = spans[(k + (back ? n - 1 : 1)) % n];
+  else if (back) target = [...spans].reverse().find((s) => s.start < a) || spans[n - 1];
+  else target = spans.find((s) => s.start >= a) || spans[0];
   selectWarning(target.w);
 }
 
@@ -989,6 +1006,23 @@ for (const b of document.querySelectorAll('[data-example]')) {
     lintNow();
   });
 }
+
+$('copy').addEventListener('click', async () => {
+  const text = draft.value;
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
+    // No clipboard API (plain http on another host): copy the selection instead.
+    draft.focus({ preventScroll: true });
+    draft.select();
+    try { ok = document.execCommand('copy'); } catch { ok = false; }
+  }
+  $('copy').textContent = ok ? 'Copied' : 'Copy failed: select and copy';
+  $('announce').textContent = ok ? 'The draft is on the clipboard.' : 'Could not copy; select the text and copy it.';
+  setTimeout(() => { $('copy').textContent = 'Copy text'; }, 2000);
+});
 
 $('clear').addEventListener('click', () => {
   replaceDraft('');
