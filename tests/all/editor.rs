@@ -543,6 +543,11 @@ impl Browser {
         assert!(hard["why"].as_str().unwrap().starts_with("Why it matters: Imperatives to buy now"), "{hard:#}");
         assert!(hard["suggestion"].as_str().unwrap().starts_with("Try: "), "{hard:#}");
         assert_eq!(p["counter"], format!("{} / 280", EN_DRAFT.chars().count()));
+        // The breakdown: every category in the table, the counting ones at a glance.
+        let rows = self.js("return document.querySelectorAll('#categories tr').length;", vec![]).await;
+        assert_eq!(rows, 7);
+        let note = self.by_id("breakdown-note").await.text().await.unwrap();
+        assert!(note.starts_with("— Broadcast phrasing "), "{note}");
         self.assert_layout_matches("English").await;
         self.assert_contrast("light, English report").await;
         self.shot("english").await;

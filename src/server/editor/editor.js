@@ -401,7 +401,11 @@ function showReport(report, text) {
   $('key-panel').hidden = true;
   const fresh = text === draft.value;
   app.dataset.fresh = String(fresh);
-  setStatus(fresh ? 'ok' : 'checking', fresh ? `Checked at ${new Date().toLocaleTimeString()}.` : 'Checking…');
+  // The gist under the draft too: on a phone the report is below it.
+  const n = report.warnings.length;
+  const gist = `Checked: ${report.score} · ${VERDICTS[report.verdict].word} · ${n === 1 ? '1 warning' : `${n} warnings`}.`;
+  setStatus(fresh ? 'ok' : 'checking', fresh ? gist : 'Checking…');
+  $('status-line').title = `Checked at ${new Date().toLocaleTimeString()}`;
   renderMirror();
   renderSummary(report);
   renderWarnings();
@@ -436,6 +440,11 @@ function renderSummary(report) {
   body.replaceChildren();
   $('breakdown-panel').hidden = !report;
   if (!report) return;
+  // At a glance, without opening the table: the categories that count, biggest first.
+  const counted = Object.entries(report.categories).filter(([, c]) => c.counted > 0).sort((a, b) => b[1].counted - a[1].counted);
+  $('breakdown-note').textContent = counted.length
+    ? `— ${counted.map(([cat, c]) => `${CATEGORIES[cat] || cat} ${c.counted}`).join(' · ')}`
+    : '— nothing counts';
   for (const [cat, name] of Object.entries(CATEGORIES)) {
     const c = report.categories[cat];
     if (!c) continue;
