@@ -179,7 +179,11 @@ function restore() {
   if (typeof data.text === 'string') draft.value = data.text;
   for (const id of FIELDS) {
     const v = data.fields && data.fields[id];
-    if (typeof v === 'string') $(id).value = v;
+    const e = $(id);
+    if (typeof v !== 'string') continue;
+    e.value = v;
+    // A value this page no longer offers (an old save): back to the default.
+    if (e.tagName === 'SELECT' && e.value !== v) e.selectedIndex = 0;
   }
   if (Array.isArray(data.history)) state.history = data.history.filter((h) => h && typeof h.at === 'string');
   if (Array.isArray(data.ignore)) state.ignore = data.ignore.filter((x) => typeof x === 'string');
