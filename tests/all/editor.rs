@@ -739,6 +739,22 @@ impl Browser {
             .unwrap();
         self.by_id("h-json-replace").await.click().await.unwrap();
         assert_eq!(self.by_id("history-note").await.text().await.unwrap(), "(1)");
+        // One by one: the form adds a post, its time taken in the audience's zone.
+        self.by_id("h-text").await.send_keys("What grinder do you use at home?").await.unwrap();
+        self.js(
+            "const e = document.getElementById('h-at'); e.value = '2026-05-03T18:00'; \
+             e.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await;
+        self.by_id("h-add").await.click().await.unwrap();
+        assert_eq!(self.by_id("history-note").await.text().await.unwrap(), "(2)");
+        let items = self
+            .js("return [...document.querySelectorAll('#history-list li')].map(li => li.textContent);", vec![])
+            .await;
+        assert!(items[1].as_str().unwrap().contains("What grinder do you use at home?"), "{items}");
+        let saved = self.js("return JSON.parse(localStorage.getItem('unbroadcast.editor.v1')).history;", vec![]).await;
+        assert_eq!(saved[1]["at"], "2026-05-03T18:00:00+02:00", "{saved}");
         let hint = self.by_id("scheduled-hint").await.text().await.unwrap();
         assert!(hint.starts_with("2026-05-04T09:30:00+02:00, in Europe/Berlin"), "{hint}");
         self.by_id("draft").await.send_keys("Anna, how do you take your espresso on a Monday?").await.unwrap();
