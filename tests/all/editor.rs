@@ -117,6 +117,13 @@ fn screenshot_dir() -> PathBuf {
     });
     let dir = target.join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
+    // Only this run's states: no stale picture from an older run or a renamed step.
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("editor-") && name.ends_with(".png") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
     dir
 }
 
