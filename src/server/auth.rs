@@ -19,8 +19,9 @@ use actix_web::{Error, ResponseError as _, web};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-/// Paths anyone may call. The editor page (`/`) and its assets belong here.
-pub const OPEN: &[&str] = &["/", "/healthz", "/readyz", "/openapi.yaml"];
+/// Paths anyone may call: probes, the contract, and the editor page with its
+/// assets (the page asks for a key when the API needs one).
+pub const OPEN: &[&str] = &["/", "/editor.css", "/editor.js", "/healthz", "/readyz", "/openapi.yaml"];
 
 /// Paths under this need the admin token.
 pub const ADMIN_PREFIX: &str = "/v1/admin/";
@@ -149,6 +150,7 @@ mod tests {
     fn default_deny() {
         assert_eq!(access("/healthz"), Access::Open);
         assert_eq!(access("/"), Access::Open);
+        assert_eq!(access("/editor.js"), Access::Open);
         assert_eq!(access("/v1/lint"), Access::ApiKey);
         assert_eq!(access("/metrics"), Access::ApiKey);
         assert_eq!(access("/anything-else"), Access::ApiKey);

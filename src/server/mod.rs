@@ -5,11 +5,12 @@
 //!
 //! [`ENDPOINTS`] is the route table; [`create_app`] builds the app from it for
 //! both [`run`] and the tests, and a test holds it against `openapi.yaml`. To add
-//! a route (the editor page at `/` is next), add an [`Endpoint`] and describe it
-//! in `openapi.yaml`; open paths are listed in [`auth::OPEN`].
+//! a route, add an [`Endpoint`] and describe it in `openapi.yaml`; open paths are
+//! listed in [`auth::OPEN`].
 
 pub mod auth;
 pub mod body;
+pub mod editor;
 pub mod error;
 pub mod lint;
 pub mod metrics;
@@ -48,6 +49,9 @@ pub static ENDPOINTS: &[Endpoint] = &[
     Endpoint { method: Method::GET, path: "/readyz", handler: |r| r.to(ops::readyz) },
     Endpoint { method: Method::GET, path: "/metrics", handler: |r| r.to(ops::metrics) },
     Endpoint { method: Method::GET, path: "/openapi.yaml", handler: |r| r.to(ops::openapi) },
+    Endpoint { method: Method::GET, path: "/", handler: |r| r.to(editor::page) },
+    Endpoint { method: Method::GET, path: "/editor.css", handler: |r| r.to(editor::style) },
+    Endpoint { method: Method::GET, path: "/editor.js", handler: |r| r.to(editor::script) },
 ];
 
 /// The app: routes, a problem for unknown paths and methods, and the middleware

@@ -5,6 +5,7 @@
 
 mod cli;
 mod dropin;
+mod editor;
 mod engine;
 mod formats;
 mod frequency;
