@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark for `unbroadcast serve` (issue 3): requests/s and p50/p99 latency
-# of POST /v1/lint with a typical scheduler request (bench/typical.json: a LinkedIn
+# of POST /v1/lint with a typical scheduler request (examples/request.json: a LinkedIn
 # post with audience and two history items), next to GET /healthz, on the same
 # server in the same run. Not part of CI; figures go to docs/performance.md.
 #
@@ -31,7 +31,7 @@ URL=$(sed -n 's/^listening on //p' "$OUT/stdout" | head -n1)
 [ -n "$URL" ] || { echo "server did not start:" >&2; cat "$OUT/server.log" >&2; exit 1; }
 
 # Check the request is a real lint before measuring it.
-curl -fsS -H 'Content-Type: application/json' --data-binary @bench/typical.json "$URL/v1/lint" >"$OUT/report.json"
+curl -fsS -H 'Content-Type: application/json' --data-binary @examples/request.json "$URL/v1/lint" >"$OUT/report.json"
 grep -q '"verdict"' "$OUT/report.json"
 
 run() { # name, wrk args...

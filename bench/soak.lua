@@ -2,7 +2,7 @@
 -- German, Arabic, emoji, with and without audience and history, one invalid) so
 -- every allocation path of the engine and the server is exercised.
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-local f = assert(io.open(dir .. "typical.json", "r"))
+local f = assert(io.open(dir .. "../examples/request.json", "r"))
 local typical = f:read("*a")
 f:close()
 local bodies = {

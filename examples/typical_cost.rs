@@ -1,12 +1,12 @@
 //! Where a typical service request's time goes outside HTTP: parsing the body,
 //! validating it, linting, and writing the report. `cargo run --release --example
-//! typical_cost` (uses bench/typical.json).
+//! typical_cost` (uses examples/request.json).
 
 use std::time::Instant;
 use unbroadcast::{Engine, LintRequest};
 
 fn main() {
-    let Ok(body) = std::fs::read("bench/typical.json") else { return };
+    let Ok(body) = std::fs::read("examples/request.json") else { return };
     let Ok(engine) = Engine::with_defaults() else { return };
     let now = jiff::Timestamp::now();
     let n = 50_000;

@@ -54,6 +54,20 @@ async fn lint_answers_a_scored_report() {
     assert_eq!(call(&app, r).await.status, 200);
 }
 
+/// The README's first command sends examples/request.json: it is a valid request
+/// whose report shows what the service is for.
+#[actix_web::test]
+async fn the_readme_example_request_lints() {
+    let app = web_test::init_service(create_app(state_with(&default_settings()))).await;
+    let body: Value = serde_json::from_str(&std::fs::read_to_string("examples/request.json").unwrap()).unwrap();
+    let a = call(&app, post_json("/v1/lint", &body)).await;
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(a.json["id"], "post-1042");
+    assert_ne!(a.json["verdict"], "pass", "{}", a.text());
+    let rules: Vec<&str> = a.json["warnings"].as_array().unwrap().iter().map(|w| w["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"broadcast.announcement"), "{rules:?}");
+}
+
 /// Every error of issue 3's list, each with its own status, type and pointer.
 #[actix_web::test]
 async fn every_bad_input_has_its_own_clear_4xx() {
