@@ -13,16 +13,9 @@ use unbroadcast::input::Draft;
 use unbroadcast::lang::Lang;
 use unbroadcast::rules::RuleSet;
 
-/// Typical brand posts of about 280 characters, written for this benchmark.
-const EN: &str = "We're excited to announce our new autumn menu! Three soups, two stews and fresh bread every morning. \
-Shop now at our Main Street store or order online, limited time offer. Tag a friend who needs a warm lunch this week \
-#autumn #food #lunch https://example.com/menu";
-const DE: &str = "Wir freuen uns, Ihnen unser neues Herbstmenü vorzustellen! Drei Suppen, zwei Eintöpfe und jeden Morgen \
-frisches Brot. Jetzt bestellen im Laden in der Hauptstraße oder online, nur für kurze Zeit. Markiere eine Freundin, die \
-Hunger hat #herbst #essen https://example.de/menu";
-const AR: &str = "يسعدنا أن نعلن عن قائمة الخريف الجديدة! ثلاثة أنواع من الشوربة وطبقان من اليخنة وخبز طازج كل صباح. \
-اطلب الآن من فرعنا في الشارع الرئيسي أو عبر الموقع، العرض لفترة محدودة. شارك المنشور مع صديق يحب الغداء الدافئ \
-#الخريف #طعام https://example.com/ar/menu";
+#[path = "common/posts.rs"]
+mod posts;
+use posts::{AR, DE, EN};
 
 /// The issue's worst case for frequency and repetition: 1,000 history items with
 /// text, one every 30 minutes round seven networks from two weeks before the
@@ -62,6 +55,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("lint");
     g.throughput(Throughput::Elements(1));
     for (name, text, lang) in [("en-280", EN, Lang::En), ("de-280", DE, Lang::De), ("ar-280", AR, Lang::Ar)] {
+        assert_eq!(text.chars().count(), 280, "{name} must be 280 characters");
         let d = draft(text, lang);
         g.bench_with_input(BenchmarkId::from_parameter(name), &d, |b, d| b.iter(|| engine.lint(black_box(d))));
     }

@@ -2,6 +2,9 @@
 //! time goes. `cargo run --release --example profile_lint -- ar 200000`;
 //! `history` lints an English post with 1,000 history items (the benchmark's).
 
+#[path = "../benches/common/posts.rs"]
+mod posts;
+
 use unbroadcast::Engine;
 use unbroadcast::input::Draft;
 use unbroadcast::lang::Lang;
@@ -11,14 +14,8 @@ fn main() {
     let lang = args.next().unwrap_or_else(|| "en".into());
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let (text, l) = match lang.as_str() {
-        "de" => (
-            "Wir freuen uns, Ihnen unser neues Herbstmenü vorzustellen! Drei Suppen, zwei Eintöpfe und jeden Morgen frisches Brot. Jetzt bestellen im Laden in der Hauptstraße oder online, nur für kurze Zeit. Markiere eine Freundin, die Hunger hat #herbst #essen https://example.de/menu",
-            Lang::De,
-        ),
-        "ar" => (
-            "يسعدنا أن نعلن عن قائمة الخريف الجديدة! ثلاثة أنواع من الشوربة وطبقان من اليخنة وخبز طازج كل صباح. اطلب الآن من فرعنا في الشارع الرئيسي أو عبر الموقع، العرض لفترة محدودة. شارك المنشور مع صديق يحب الغداء الدافئ #الخريف #طعام https://example.com/ar/menu",
-            Lang::Ar,
-        ),
+        "de" => (posts::DE, Lang::De),
+        "ar" => (posts::AR, Lang::Ar),
         "compile" => {
             for _ in 0..n {
                 std::hint::black_box(
@@ -27,10 +24,7 @@ fn main() {
             }
             return;
         }
-        _ => (
-            "We're excited to announce our new autumn menu! Three soups, two stews and fresh bread every morning. Shop now at our Main Street store or order online, limited time offer. Tag a friend who needs a warm lunch this week #autumn #food #lunch https://example.com/menu",
-            Lang::En,
-        ),
+        _ => (posts::EN, Lang::En),
     };
     let Ok(engine) = Engine::with_defaults() else { return };
     let mut d = Draft::from_text(text, jiff::Timestamp::UNIX_EPOCH);

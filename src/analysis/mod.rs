@@ -143,9 +143,7 @@ impl<'t> Analysis<'t> {
         let mentions = find_tags(text, &['@', '＠'], &links, false);
 
         let bounds = offsets.grapheme_bounds();
-        let words: Vec<Word> = norm
-            .text
-            .unicode_word_indices()
+        let words: Vec<Word> = crate::text::words::word_indices(&norm.text)
             .map(|(i, w)| {
                 let g = norm.source_graphemes(i..i + w.len());
                 let orig = bounds[g.start]..bounds[g.end];

@@ -17,7 +17,6 @@
 use crate::text::normalize_str;
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +95,7 @@ impl Fingerprint {
         // Links are sorted and do not overlap: each goes in where it starts, and
         // the words inside it are skipped.
         let mut emitted = 0;
-        for (i, w) in text.unicode_word_indices() {
+        for (i, w) in crate::text::words::word_indices(text) {
             while emitted < links.len() && links[emitted].range.start <= i {
                 tokens.push(link(&links[emitted]));
                 emitted += 1;

@@ -61,7 +61,7 @@ pub fn for_each(text: &str, mut f: impl FnMut(usize, &str)) {
 
 /// The length (2) of an Arabic letter U+0621–U+064A at `i` (grapheme class
 /// Other: never Prepend, Extend or a spacing mark).
-fn plain_arabic_letter(b: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn plain_arabic_letter(b: &[u8], i: usize) -> Option<usize> {
     match (b.get(i), b.get(i + 1)) {
         (Some(0xD8), Some(0xA1..=0xBA)) | (Some(0xD9), Some(0x81..=0x8A)) => Some(2),
         _ => None,

@@ -64,6 +64,16 @@ const ATOMS: &[&str] = &[
     "🔥🔥🔥🔥",
     "\u{202E}",
     "x\u{308}\u{301}",
+    " ",
+    "  ",
+    "\u{301}",
+    "،",
+    "؟",
+    "3.5",
+    "a_b",
+    "it's",
+    "...",
+    "\t",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -156,6 +166,14 @@ proptest! {
         let mut ours = Vec::new();
         unbroadcast::text::graphemes::for_each(&t, |i, g| ours.push((i, g.to_owned())));
         let reference: Vec<(usize, String)> = t.grapheme_indices(true).map(|(i, g)| (i, g.to_owned())).collect();
+        prop_assert_eq!(ours, reference);
+    }
+
+    /// The word fast path splits exactly like UAX #29.
+    #[test]
+    fn fast_words_equal_the_reference(t in text()) {
+        let ours: Vec<(usize, &str)> = unbroadcast::text::words::word_indices(&t).collect();
+        let reference: Vec<(usize, &str)> = t.unicode_word_indices().collect();
         prop_assert_eq!(ours, reference);
     }
 }
