@@ -84,15 +84,27 @@ fn explain(out: &mut dyn Write, r: &RuleInfo) -> std::io::Result<()> {
         r.max_points,
         r.languages.join(", ")
     )?;
-    let first = &r.variants[0];
-    writeln!(out, "What it flags\n  {}\n", first.message)?;
-    writeln!(out, "Why it matters\n  {}\n", first.why)?;
-    writeln!(out, "What to do instead\n  {}\n", first.suggestion)?;
-    for reference in &first.references {
+    let primary = r.primary();
+    writeln!(out, "What it flags\n  {}\n", primary.message)?;
+    writeln!(out, "Why it matters\n  {}\n", primary.why)?;
+    writeln!(out, "What to do instead\n  {}\n", primary.suggestion)?;
+    for reference in &primary.references {
         writeln!(out, "See: {reference}")?;
     }
     for v in &r.variants {
         writeln!(out, "Examples ({}, {})", v.language, v.source)?;
+        // Each language's own wording where it differs from the one above.
+        if !std::ptr::eq(v, primary) {
+            for (label, own, shown) in [
+                ("flags", &v.message, &primary.message),
+                ("why", &v.why, &primary.why),
+                ("instead", &v.suggestion, &primary.suggestion),
+            ] {
+                if own != shown {
+                    writeln!(out, "  {label}: {own}")?;
+                }
+            }
+        }
         for (mark, list) in [("✗", &v.examples.fire), ("✓", &v.examples.pass)] {
             for ex in list {
                 writeln!(out, "  {mark} {}", example_line(ex))?;

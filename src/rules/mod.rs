@@ -72,6 +72,13 @@ impl RuleInfo {
             .find(|v| v.lang == PackLang::Only(lang))
             .or_else(|| self.variants.iter().find(|v| v.lang == PackLang::Any))
     }
+
+    /// The variant whose docs stand for the rule where one language must be
+    /// chosen (`unbroadcast rules ID`, SARIF rule help): English, else the
+    /// language-independent one, else the first. A rule always has a variant.
+    pub fn primary(&self) -> &Variant {
+        self.variant_for(Lang::En).unwrap_or(&self.variants[0])
+    }
 }
 
 /// A finding before scoring: which rule variant, where, and the message values.

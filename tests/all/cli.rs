@@ -180,6 +180,11 @@ fn rules_lists_and_explains() {
     assert!(r.stdout.contains("broadcast.hard-sell"));
     let r = run(d.path(), &["rules", "bait.tag"], b"");
     assert!(r.stdout.contains("Why it matters") && r.stdout.contains("✗ Tag a friend"), "{}", r.stdout);
+    // The rule is explained in English first; each language's own wording follows
+    // its examples.
+    let (head, rest) = r.stdout.split_once("Examples (").unwrap();
+    assert!(!head.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{head}");
+    assert!(rest.starts_with("ar,") && rest.contains("Examples (de,") && rest.contains("  why: "), "{rest}");
     let r = run(d.path(), &["rules", "--format", "json", "format"], b"");
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(v.as_array().unwrap().iter().all(|r| r["category"] == "format"));

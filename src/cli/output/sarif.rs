@@ -166,7 +166,7 @@ fn uri_path(p: &str) -> String {
 }
 
 fn rule(r: &RuleInfo) -> Value {
-    let v = &r.variants[0];
+    let v = r.primary();
     let name = r.id.split_once('.').map_or(r.id.as_str(), |(_, n)| n);
     let short = format!("{}: {}", r.category.name(), name.replace('-', " "));
     let mut text = format!("{}\n\nWhat to do instead: {}", v.why, v.suggestion);
