@@ -66,11 +66,20 @@ pub struct Split<'a> {
     pub lines: BTreeMap<String, usize>,
 }
 
-/// A front matter problem: 1-based file line, message.
+/// A front matter problem: 1-based file line (and column when the parser knows
+/// it), and a message that carries no position of its own, so the file's
+/// position is the only one printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrontMatterError {
     pub line: usize,
+    pub column: Option<usize>,
     pub message: String,
+}
+
+impl FrontMatterError {
+    fn at(line: usize, message: impl Into<String>) -> Self {
+        FrontMatterError { line, column: None, message: message.into() }
+    }
 }
 
 /// Splits `text` into front matter (if any) and body. The body is trimmed of
@@ -131,24 +140,30 @@ fn find_block(text: &str) -> Option<Block> {
 
 fn parse(src: &str, toml: bool, first_line: usize) -> Result<(FrontMatter, BTreeMap<String, usize>), FrontMatterError> {
     let value: Value = if toml {
-        let table: toml::Table = toml::from_str(src).map_err(|e| FrontMatterError {
-            line: first_line + e.span().map_or(0, |s| src[..s.start].matches('\n').count()),
-            message: e.message().trim().to_owned(),
+        let table: toml::Table = toml::from_str(src).map_err(|e| {
+            // `src` holds whole file lines, so a column in it is a column in the file.
+            let (line, column) = e.span().map_or((0, None), |s| {
+                let before = &src[..s.start];
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                (before.matches('\n').count(), Some(before[line_start..].chars().count() + 1))
+            });
+            FrontMatterError { line: first_line + line, column, message: e.message().trim().to_owned() }
         })?;
         toml_to_json(toml::Value::Table(table))
     } else if src.trim().is_empty() {
         Value::Object(serde_json::Map::new())
     } else {
-        serde_saphyr::from_str::<Value>(src).map_err(|e| FrontMatterError {
-            line: first_line + e.location().map_or(0, |l| (l.line() as usize).saturating_sub(1)),
-            message: e.to_string().lines().next().unwrap_or("invalid YAML").to_owned(),
+        serde_saphyr::from_str::<Value>(src).map_err(|e| {
+            let at = e.location();
+            FrontMatterError {
+                line: first_line + at.map_or(0, |l| (l.line() as usize).saturating_sub(1)),
+                column: at.map(|l| l.column() as usize).filter(|&c| c > 0),
+                message: yaml_message(&e),
+            }
         })?
     };
     let Value::Object(map) = value else {
-        return Err(FrontMatterError {
-            line: first_line,
-            message: "front matter must be a mapping of keys to values".into(),
-        });
+        return Err(FrontMatterError::at(first_line, "front matter must be a mapping of keys to values"));
     };
     let line_of = |key: &str| {
         src.lines()
@@ -167,19 +182,27 @@ fn parse(src: &str, toml: bool, first_line: usize) -> Result<(FrontMatter, BTree
             };
             known.insert(k, v);
         } else if let Some(near) = KEYS.iter().find(|known| is_typo_of(&k, known)) {
-            return Err(FrontMatterError {
-                line: line_of(&k),
-                message: format!("unknown key `{k}`; did you mean `{near}`?"),
-            });
+            return Err(FrontMatterError::at(line_of(&k), format!("unknown key `{k}`; did you mean `{near}`?")));
         }
     }
     let lines: BTreeMap<String, usize> = known.keys().map(|k| (k.clone(), line_of(k))).collect();
     let front = serde_json::from_value::<FrontMatter>(Value::Object(known)).map_err(|e| {
         let msg = e.to_string();
         let line = lines.iter().find(|(k, _)| msg.contains(k.as_str())).map_or(first_line, |(_, &l)| l);
-        FrontMatterError { line, message: msg }
+        FrontMatterError::at(line, msg)
     })?;
     Ok((front, lines))
+}
+
+/// A YAML error's reason without its position: `Display` adds the position in
+/// the block ("line 2 column 9"), which is not the file's line.
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::MessageFormatter;
+    let msg = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet());
+    // The formatter leaves control characters in; keep the message on one line.
+    let msg: String = msg.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let msg = msg.trim();
+    if msg.is_empty() { "invalid YAML".to_owned() } else { msg.to_owned() }
 }
 
 fn is_typo_of(key: &str, known: &str) -> bool {
@@ -234,6 +257,17 @@ mod tests {
         let e = split("---\nreply_to: { author: '@a', txt: 'b' }\n---\nHi").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("txt"));
+    }
+
+    #[test]
+    fn parser_errors_carry_the_file_position_once() {
+        // Line 4 of the file is line 3 of the block; the message must not repeat it.
+        let e = split("---\nchannel: x\ntitle: a\nlang: b: c\n---\nHi").unwrap_err();
+        assert_eq!((e.line, e.column), (4, Some(8)), "{e:?}");
+        assert!(!e.message.contains("line"), "{}", e.message);
+        let e = split("+++\nchannel = \"x\"\ntitle = oops\n+++\nHi").unwrap_err();
+        assert_eq!((e.line, e.column), (3, Some(9)), "{e:?}");
+        assert!(!e.message.contains("line"), "{}", e.message);
     }
 
     #[test]

@@ -41,17 +41,19 @@ pub struct FileText {
     pub lines: BTreeMap<String, usize>,
 }
 
-/// Why an item could not be linted; `line` is a line of the input file.
+/// Why an item could not be linted; `line` (and `column`, when known) is a
+/// position in the input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemError {
     pub line: Option<usize>,
+    pub column: Option<usize>,
     pub pointer: Option<String>,
     pub message: String,
 }
 
 impl ItemError {
     fn at(line: Option<usize>, message: impl Into<String>) -> Self {
-        ItemError { line, pointer: None, message: message.into() }
+        ItemError { line, column: None, pointer: None, message: message.into() }
     }
 }
 
@@ -199,7 +201,11 @@ fn post_item(
     let item = |file, request| Item { path: path.to_owned(), line: None, file, project: Arc::clone(project), request };
     let split = match frontmatter::split(&text) {
         Ok(s) => s,
-        Err(e) => return item(None, Err(ItemError::at(Some(e.line), format!("front matter: {}", e.message)))),
+        Err(e) => {
+            let error =
+                ItemError { column: e.column, ..ItemError::at(Some(e.line), format!("front matter: {}", e.message)) };
+            return item(None, Err(error));
+        }
     };
     let prose = match kind {
         Kind::Plain => markdown::plain(split.body, split.body_start),
@@ -301,6 +307,7 @@ fn jsonl_items(path: &str, text: &str, project: &Arc<Project>) -> Vec<Item> {
             )),
             Ok(v) => LintRequest::from_json(v).map_err(|e| ItemError {
                 line: Some(n),
+                column: None,
                 pointer: Some(e.pointer),
                 message: e.message,
             }),

@@ -197,7 +197,7 @@ fn lint_item(item: Item, now: jiff::Timestamp) -> Outcome {
         Err(e) => {
             let key = inputs::key_of_pointer(&e.pointer);
             let at = file.as_ref().and_then(|f| f.lines.get(key?).copied());
-            return fail(ItemError { line: at, pointer: Some(e.pointer), message: e.message });
+            return fail(ItemError { line: at, column: None, pointer: Some(e.pointer), message: e.message });
         }
     };
     let Some(f) = file else {

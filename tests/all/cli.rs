@@ -158,6 +158,26 @@ fn a_bad_jsonl_line_does_not_sink_the_others() {
 }
 
 #[test]
+fn front_matter_parse_errors_show_one_file_position() {
+    let d = dir_with(&[
+        ("fm2.md", b"---\nchannel: x\ntitle: Hello\nlang: de: at\n---\nHi there, how are you?\n"),
+        ("fm3.md", b"+++\nchannel = \"x\"\ntitle = Hello\n+++\nHi there, how are you?\n"),
+    ]);
+    let r = run(d.path(), &["lint", "fm2.md", "fm3.md"], b"");
+    assert_eq!(r.code, 2);
+    // File line 4 is line 3 of the block; the block's own count must not show.
+    let yaml = r.stdout.lines().find(|l| l.starts_with("fm2.md")).unwrap();
+    assert!(yaml.starts_with("fm2.md:4:9: error: front matter: "), "{yaml}");
+    assert!(!yaml.contains("line 3") && !yaml.contains("column"), "{yaml}");
+    let toml = r.stdout.lines().find(|l| l.starts_with("fm3.md")).unwrap();
+    assert!(toml.starts_with("fm3.md:3:9: error: front matter: "), "{toml}");
+    assert!(!toml.contains("line 2"), "{toml}");
+    let r = run(d.path(), &["lint", "--format", "json", "fm2.md"], b"");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v[0]["error"]["line"].as_u64(), v[0]["error"]["column"].as_u64()), (Some(4), Some(9)));
+}
+
+#[test]
 fn settings_errors_exit_2_with_file_and_line() {
     let d = dir_with(&[
         ("unbroadcast.toml", b"[lint]\nselect = [\"broadcast\"]\nignroe = [\"bait\"]\n"),
