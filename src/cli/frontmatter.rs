@@ -82,10 +82,13 @@ impl FrontMatterError {
     }
 }
 
+/// A byte order mark: editors hide it, so it is neither post text nor a column.
+const BOM: char = '\u{feff}';
+
 /// Splits `text` into front matter (if any) and body. The body is trimmed of
 /// blank lines around it; `body_start` keeps positions true to the file.
 pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
-    let (fm, rest_start) = match find_block(text) {
+    let (fm, rest_start) = match find_block(text)? {
         None => (None, 0),
         Some(b) => {
             let end = b.end;
@@ -112,30 +115,63 @@ struct Block {
     first_line: usize,
 }
 
-fn find_block(text: &str) -> Option<Block> {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+/// The front matter block at the start of `text`, if there is one.
+///
+/// A file whose first line is a fence but which has no closing fence is an
+/// error only when the next non-blank line looks like a front matter key
+/// (`key:` after `---`, `key =` or `[table]` after `+++`): that is a forgotten
+/// closing fence, and linting the keys as post text would hide it. Otherwise the
+/// `---` is a Markdown thematic break and the file is all post, as before.
+fn find_block(text: &str) -> Result<Option<Block>, FrontMatterError> {
+    let start = if text.starts_with(BOM) { BOM.len_utf8() } else { 0 };
     let t = &text[start..];
     let (fence, toml) = if t.starts_with("---") {
         ("---", false)
     } else if t.starts_with("+++") {
         ("+++", true)
     } else {
-        return None;
+        return Ok(None);
     };
-    let first_nl = t.find('\n')?;
+    let Some(first_nl) = t.find('\n') else { return Ok(None) };
     if t[fence.len()..first_nl].trim() != "" {
-        return None;
+        return Ok(None);
     }
     let content_start = start + first_nl + 1;
     let mut pos = content_start;
     for line in text[content_start..].split_inclusive('\n') {
         let l = line.trim_end();
         if l == fence || (!toml && l == "...") {
-            return Some(Block { content: content_start..pos, end: pos + line.len(), toml, first_line: 2 });
+            return Ok(Some(Block { content: content_start..pos, end: pos + line.len(), toml, first_line: 2 }));
         }
         pos += line.len();
     }
-    None
+    let first = text[content_start..].lines().map(str::trim).find(|l| !l.is_empty());
+    if first.is_some_and(|l| looks_like_key(l, toml)) {
+        return Err(FrontMatterError::at(
+            1,
+            format!(
+                "`{fence}` on line 1 opens it, but no `{fence}` line closes it; add one after the keys \
+                 (or, if the `{fence}` is a thematic break, start the file with text)"
+            ),
+        ));
+    }
+    Ok(None)
+}
+
+/// Whether `line` reads as a front matter entry: a bare key followed by `:`
+/// (YAML, then a space or nothing) or `=` (TOML), or a TOML `[table]` header.
+fn looks_like_key(line: &str, toml: bool) -> bool {
+    if toml && line.starts_with('[') && line.ends_with(']') {
+        return true;
+    }
+    let key_end = line.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(line.len());
+    let rest = line[key_end..].trim_start();
+    key_end > 0
+        && if toml {
+            rest.starts_with('=')
+        } else {
+            rest.strip_prefix(':').is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+        }
 }
 
 fn parse(src: &str, toml: bool, first_line: usize) -> Result<(FrontMatter, BTreeMap<String, usize>), FrontMatterError> {
@@ -268,6 +304,19 @@ mod tests {
         let e = split("+++\nchannel = \"x\"\ntitle = oops\n+++\nHi").unwrap_err();
         assert_eq!((e.line, e.column), (3, Some(9)), "{e:?}");
         assert!(!e.message.contains("line"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_unclosed_fence_before_keys_is_an_error() {
+        let e = split("---\ntitle: Hello\nchannel: x\n\nHi there.\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("`---` on line 1 opens it, but no `---` line closes it"), "{}", e.message);
+        let e = split("\u{feff}+++\n\n[audience]\nHi").unwrap_err();
+        assert!(e.message.contains("`+++`"), "{}", e.message);
+        // A thematic break before prose is not front matter.
+        let s = split("---\nHi there: a post after a rule.\n").unwrap();
+        assert_eq!((s.body, s.body_start), ("---\nHi there: a post after a rule.", 0));
+        assert_eq!(split("---\n\nJust prose.").unwrap().body, "---\n\nJust prose.");
     }
 
     #[test]

@@ -158,6 +158,25 @@ fn a_bad_jsonl_line_does_not_sink_the_others() {
 }
 
 #[test]
+fn unclosed_front_matter_is_an_error_at_line_1() {
+    let d = dir_with(&[
+        ("open.md", b"---\nchannel: x\ntitle: Launch\n\nShop now, limited time offer!\n"),
+        ("open.toml.md", b"+++\nchannel = \"x\"\nShop now!\n"),
+        ("rule.md", b"---\n\nA post after a thematic break, which is not front matter.\n"),
+    ]);
+    let r = run(d.path(), &["lint", "open.md", "open.toml.md", "rule.md"], b"");
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("open.md:1: error: front matter: `---` on line 1 opens it, but no `---` line closes it"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("open.toml.md:1: error: front matter: `+++` on line 1 opens it"), "{}", r.stdout);
+    assert!(!r.stdout.contains("broadcast.hard-sell"), "the keys were linted as post text: {}", r.stdout);
+    assert!(r.stdout.contains("rule.md: score"), "{}", r.stdout);
+}
+
+#[test]
 fn front_matter_parse_errors_show_one_file_position() {
     let d = dir_with(&[
         ("fm2.md", b"---\nchannel: x\ntitle: Hello\nlang: de: at\n---\nHi there, how are you?\n"),
