@@ -158,6 +158,26 @@ fn a_bad_jsonl_line_does_not_sink_the_others() {
 }
 
 #[test]
+fn a_jsonl_line_that_is_not_utf8_is_that_lines_error() {
+    let jsonl: &[u8] = b"{\"id\":\"a\",\"post\":{\"text\":\"Shop now, limited time offer!\"}}\n\
+        {\"id\":\"b\",\"post\":{\"text\":\"caf\xe9\"}}\n\
+        {\"id\":\"c\",\"post\":{\"text\":\"Anna, is Tuesday good for you?\"}}\n";
+    let d = dir_with(&[("req.jsonl", jsonl)]);
+    let r = run(d.path(), &["lint", "--format", "jsonl", "req.jsonl"], b"");
+    assert_eq!(r.code, 2, "an input error exits 2: {}{}", r.stdout, r.stderr);
+    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert_eq!((lines[0]["id"].as_str(), lines[0]["line"].as_u64()), (Some("a"), Some(1)));
+    assert!(lines[0]["score"].as_u64().unwrap() > 0, "line 1 is linted: {}", lines[0]);
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"]["message"].as_str().unwrap().starts_with("not valid UTF-8"), "{}", lines[1]);
+    assert_eq!((lines[2]["id"].as_str(), lines[2]["line"].as_u64()), (Some("c"), Some(3)));
+    let r = run(d.path(), &["lint", "req.jsonl"], b"");
+    assert!(r.stdout.contains("req.jsonl:2: error: not valid UTF-8"), "{}", r.stdout);
+    assert!(r.stdout.contains("req.jsonl:1 › 1:1: broadcast.hard-sell"), "{}", r.stdout);
+}
+
+#[test]
 fn unclosed_front_matter_is_an_error_at_line_1() {
     let d = dir_with(&[
         ("open.md", b"---\nchannel: x\ntitle: Launch\n\nShop now, limited time offer!\n"),
