@@ -86,10 +86,11 @@ impl FrontMatterError {
 const BOM: char = '\u{feff}';
 
 /// Splits `text` into front matter (if any) and body. The body is trimmed of
-/// blank lines around it; `body_start` keeps positions true to the file.
+/// blank lines around it and never starts with a byte order mark; `body_start`
+/// keeps positions true to the file.
 pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     let (fm, rest_start) = match find_block(text)? {
-        None => (None, 0),
+        None => (None, if text.starts_with(BOM) { BOM.len_utf8() } else { 0 }),
         Some(b) => {
             let end = b.end;
             (Some(b), end)
@@ -317,6 +318,14 @@ mod tests {
         let s = split("---\nHi there: a post after a rule.\n").unwrap();
         assert_eq!((s.body, s.body_start), ("---\nHi there: a post after a rule.", 0));
         assert_eq!(split("---\n\nJust prose.").unwrap().body, "---\n\nJust prose.");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_post_text() {
+        let s = split("\u{feff}Hello.\n").unwrap();
+        assert_eq!((s.body, s.body_start), ("Hello.", 3));
+        let s = split("\u{feff}---\nchannel: x\n---\nHello.").unwrap();
+        assert_eq!((s.front.channel.as_deref(), s.body), (Some("x"), "Hello."));
     }
 
     #[test]

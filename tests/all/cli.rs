@@ -178,6 +178,27 @@ fn a_jsonl_line_that_is_not_utf8_is_that_lines_error() {
 }
 
 #[test]
+fn a_byte_order_mark_is_skipped_in_jsonl_and_posts() {
+    let jsonl = "\u{feff}{\"id\":\"a\",\"post\":{\"text\":\"Shop now!\"}}\r\n{\"id\":\"b\",\"post\":{\"text\":\"Hi Anna.\"}}\r\n";
+    let post = "\u{feff}Shop now, or later.\n";
+    let d = dir_with(&[("req.jsonl", jsonl.as_bytes()), ("post.md", post.as_bytes())]);
+    let r = run(d.path(), &["lint", "--format", "jsonl", "req.jsonl"], b"");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<_> = lines.iter().map(|l| (l["id"].as_str().unwrap(), l["line"].as_u64().unwrap())).collect();
+    assert_eq!(ids, [("a", 1), ("b", 2)], "{}", r.stdout);
+    // In a post file the mark is neither post text nor a column, but byte offsets
+    // stay offsets into the file.
+    let r = run(d.path(), &["lint", "--format", "json", "post.md"], b"");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let span = &v[0]["warnings"][0]["span"];
+    assert_eq!((span["line"].as_u64(), span["column"].as_u64()), (Some(1), Some(1)), "{span}");
+    assert_eq!((span["byte_start"].as_u64(), span["byte_end"].as_u64()), (Some(3), Some(11)), "{span}");
+    let r = run(d.path(), &["lint", "post.md"], b"");
+    assert!(r.stdout.contains("post.md:1:1: broadcast.hard-sell"), "{}", r.stdout);
+}
+
+#[test]
 fn unclosed_front_matter_is_an_error_at_line_1() {
     let d = dir_with(&[
         ("open.md", b"---\nchannel: x\ntitle: Launch\n\nShop now, limited time offer!\n"),

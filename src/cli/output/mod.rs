@@ -182,7 +182,7 @@ pub fn severity_name(s: Severity) -> &'static str {
 /// (and SARIF's default `columnKind`) count them.
 pub fn utf16_column(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
-    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(crate::cli::sourcemap::bom_len(text).min(at), |i| i + 1);
     text[line_start..at].encode_utf16().count() + 1
 }
 

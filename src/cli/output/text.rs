@@ -130,7 +130,11 @@ fn finding(
         return Ok(());
     }
     if let (Some(s), Some((text, map))) = (w.span, source) {
-        let line_range = map.line_range(text, s.line);
+        let mut line_range = map.line_range(text, s.line);
+        if s.line == 1 {
+            // Not the byte order mark: it is invisible, and columns skip it.
+            line_range.start += crate::cli::sourcemap::bom_len(text).min(line_range.len());
+        }
         let line = &text[line_range.clone()];
         let num = s.line.to_string();
         let pad = " ".repeat(num.len());
