@@ -41,17 +41,19 @@ pub struct FileText {
     pub lines: BTreeMap<String, usize>,
 }
 
-/// Why an item could not be linted; `line` is a line of the input file.
+/// Why an item could not be linted; `line` (and `column`, when known) is a
+/// position in the input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemError {
     pub line: Option<usize>,
+    pub column: Option<usize>,
     pub pointer: Option<String>,
     pub message: String,
 }
 
 impl ItemError {
     fn at(line: Option<usize>, message: impl Into<String>) -> Self {
-        ItemError { line, pointer: None, message: message.into() }
+        ItemError { line, column: None, pointer: None, message: message.into() }
     }
 }
 
@@ -164,6 +166,11 @@ pub fn items_from_bytes(
     per_file_ignores: Vec<String>,
     defaults: &Defaults,
 ) -> Vec<Item> {
+    if kind == Kind::Jsonl {
+        // Line by line from the bytes: one line that is not UTF-8 is that line's
+        // error, not the whole file's (issue 2).
+        return jsonl_items(path, &bytes, project);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -182,10 +189,7 @@ pub fn items_from_bytes(
             }];
         }
     };
-    match kind {
-        Kind::Jsonl => jsonl_items(path, &text, project),
-        Kind::Markdown | Kind::Plain => vec![post_item(path, text, kind, project, per_file_ignores, defaults)],
-    }
+    vec![post_item(path, text, kind, project, per_file_ignores, defaults)]
 }
 
 fn post_item(
@@ -199,7 +203,11 @@ fn post_item(
     let item = |file, request| Item { path: path.to_owned(), line: None, file, project: Arc::clone(project), request };
     let split = match frontmatter::split(&text) {
         Ok(s) => s,
-        Err(e) => return item(None, Err(ItemError::at(Some(e.line), format!("front matter: {}", e.message)))),
+        Err(e) => {
+            let error =
+                ItemError { column: e.column, ..ItemError::at(Some(e.line), format!("front matter: {}", e.message)) };
+            return item(None, Err(error));
+        }
     };
     let prose = match kind {
         Kind::Plain => markdown::plain(split.body, split.body_start),
@@ -286,28 +294,44 @@ pub fn key_of_pointer(pointer: &str) -> Option<&'static str> {
     })
 }
 
-fn jsonl_items(path: &str, text: &str, project: &Arc<Project>) -> Vec<Item> {
+/// One item per non-blank line of a `.jsonl` file. Lines end in `\n` or `\r\n`;
+/// a leading byte order mark is dropped, as `serde_json` would refuse it.
+fn jsonl_items(path: &str, bytes: &[u8], project: &Arc<Project>) -> Vec<Item> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.trim_ascii().is_empty() {
             continue;
         }
         let n = i + 1;
-        let request = match serde_json::from_str::<serde_json::Value>(line) {
-            Err(e) => Err(ItemError::at(Some(n), format!("not JSON: {e}"))),
-            Ok(v) if !v.is_object() => Err(ItemError::at(
+        let request = match std::str::from_utf8(raw) {
+            Err(e) => Err(ItemError::at(
                 Some(n),
-                format!("expected a JSON object (a POST /v1/lint body), found {}", json_kind(&v)),
+                format!("not valid UTF-8 (bad byte at byte column {})", e.valid_up_to() + 1),
             )),
-            Ok(v) => LintRequest::from_json(v).map_err(|e| ItemError {
-                line: Some(n),
-                pointer: Some(e.pointer),
-                message: e.message,
-            }),
+            Ok(line) => request_of(line, n),
         };
         out.push(Item { path: path.to_owned(), line: Some(n), file: None, project: Arc::clone(project), request });
     }
     out
+}
+
+/// One `.jsonl` line (line `n` of its file) as a lint request.
+fn request_of(line: &str, n: usize) -> Result<LintRequest, ItemError> {
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Err(e) => Err(ItemError::at(Some(n), format!("not JSON: {e}"))),
+        Ok(v) if !v.is_object() => Err(ItemError::at(
+            Some(n),
+            format!("expected a JSON object (a POST /v1/lint body), found {}", json_kind(&v)),
+        )),
+        Ok(v) => LintRequest::from_json(v).map_err(|e| ItemError {
+            line: Some(n),
+            column: None,
+            pointer: Some(e.pointer),
+            message: e.message,
+        }),
+    }
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {

@@ -5,7 +5,7 @@ use super::directives::{self, UNUSED_DISABLE};
 use super::inputs::{self, Defaults, FileText, Item, ItemError, Kind, Source};
 use super::output::{self, Context, Diagnostic, Format, Outcome};
 use super::project::{Overrides, Project, Projects, absolute};
-use super::sourcemap::file_offsets;
+use super::sourcemap::{file_offsets, file_span};
 use super::{Cli, Exit};
 use crate::pack::Severity;
 use crate::report::Verdict;
@@ -197,7 +197,7 @@ fn lint_item(item: Item, now: jiff::Timestamp) -> Outcome {
         Err(e) => {
             let key = inputs::key_of_pointer(&e.pointer);
             let at = file.as_ref().and_then(|f| f.lines.get(key?).copied());
-            return fail(ItemError { line: at, pointer: Some(e.pointer), message: e.message });
+            return fail(ItemError { line: at, column: None, pointer: Some(e.pointer), message: e.message });
         }
     };
     let Some(f) = file else {
@@ -229,7 +229,7 @@ fn lint_item(item: Item, now: jiff::Timestamp) -> Outcome {
     let offsets = file_offsets(&text);
     for w in &mut report.warnings {
         if let Some(s) = &mut w.span {
-            *s = offsets.span(&text, map.range(s.byte_start..s.byte_end));
+            *s = file_span(&offsets, &text, map.range(s.byte_start..s.byte_end));
         }
     }
     let enabled = engine.enabled_for(&draft);
@@ -237,7 +237,7 @@ fn lint_item(item: Item, now: jiff::Timestamp) -> Outcome {
         .into_iter()
         .map(|(d, selectors)| unused_diagnostic(&offsets, &text, d, &selectors))
         .collect();
-    let anchor = Some(offsets.span(&text, anchor_at..anchor_at));
+    let anchor = Some(file_span(&offsets, &text, anchor_at..anchor_at));
     Outcome { path, line, source: Some(text), anchor, result: Ok(report), diagnostics }
 }
 
@@ -248,7 +248,7 @@ fn unused_diagnostic(offsets: &OffsetMap, text: &str, d: &directives::Directive,
         rule: UNUSED_DISABLE,
         severity: Severity::Warning,
         message: format!("unused `unbroadcast-{}`: nothing to suppress for {}", d.verb.name(), names.join(", ")),
-        span: offsets.span(text, d.range.clone()),
+        span: file_span(offsets, text, d.range.clone()),
         suggestion: if all {
             "Remove the comment: the findings it was for are gone.".to_owned()
         } else {

@@ -11,7 +11,7 @@
 //! piece is text that is not in the file at that place (the space standing for
 //! `](`): a position inside it maps to the whole file range it stands for.
 
-use crate::text::OffsetMap;
+use crate::text::{OffsetMap, Span};
 use std::ops::Range;
 
 /// The offset map of a whole file, for turning file byte ranges into spans.
@@ -20,6 +20,29 @@ pub fn file_offsets(text: &str) -> OffsetMap {
     let mut bounds = Vec::with_capacity(text.len() + 1);
     crate::text::graphemes::for_each(text, |i, _| bounds.push(i));
     OffsetMap::new(text, bounds)
+}
+
+/// Bytes of a byte order mark at the start of `text` (0 or 3). Editors hide the
+/// mark, so columns on the first line are counted after it; byte and character
+/// offsets still count it, being offsets into the file.
+pub fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
+}
+
+/// The span of file bytes `range`, with first-line columns counted as an editor
+/// shows them (see [`bom_len`]).
+pub fn file_span(offsets: &OffsetMap, text: &str, range: Range<usize>) -> Span {
+    let mut s = offsets.span(text, range);
+    let bom = bom_len(text);
+    if bom > 0 {
+        if s.line == 1 && s.byte_start >= bom {
+            s.column -= 1;
+        }
+        if s.end_line == 1 && s.byte_end >= bom {
+            s.end_column -= 1;
+        }
+    }
+    s
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

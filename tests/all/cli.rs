@@ -158,6 +158,86 @@ fn a_bad_jsonl_line_does_not_sink_the_others() {
 }
 
 #[test]
+fn a_jsonl_line_that_is_not_utf8_is_that_lines_error() {
+    let jsonl: &[u8] = b"{\"id\":\"a\",\"post\":{\"text\":\"Shop now, limited time offer!\"}}\n\
+        {\"id\":\"b\",\"post\":{\"text\":\"caf\xe9\"}}\n\
+        {\"id\":\"c\",\"post\":{\"text\":\"Anna, is Tuesday good for you?\"}}\n";
+    let d = dir_with(&[("req.jsonl", jsonl)]);
+    let r = run(d.path(), &["lint", "--format", "jsonl", "req.jsonl"], b"");
+    assert_eq!(r.code, 2, "an input error exits 2: {}{}", r.stdout, r.stderr);
+    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert_eq!((lines[0]["id"].as_str(), lines[0]["line"].as_u64()), (Some("a"), Some(1)));
+    assert!(lines[0]["score"].as_u64().unwrap() > 0, "line 1 is linted: {}", lines[0]);
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"]["message"].as_str().unwrap().starts_with("not valid UTF-8"), "{}", lines[1]);
+    assert_eq!((lines[2]["id"].as_str(), lines[2]["line"].as_u64()), (Some("c"), Some(3)));
+    let r = run(d.path(), &["lint", "req.jsonl"], b"");
+    assert!(r.stdout.contains("req.jsonl:2: error: not valid UTF-8"), "{}", r.stdout);
+    assert!(r.stdout.contains("req.jsonl:1 › 1:1: broadcast.hard-sell"), "{}", r.stdout);
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped_in_jsonl_and_posts() {
+    let jsonl = "\u{feff}{\"id\":\"a\",\"post\":{\"text\":\"Shop now!\"}}\r\n{\"id\":\"b\",\"post\":{\"text\":\"Hi Anna.\"}}\r\n";
+    let post = "\u{feff}Shop now, or later.\n";
+    let d = dir_with(&[("req.jsonl", jsonl.as_bytes()), ("post.md", post.as_bytes())]);
+    let r = run(d.path(), &["lint", "--format", "jsonl", "req.jsonl"], b"");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<_> = lines.iter().map(|l| (l["id"].as_str().unwrap(), l["line"].as_u64().unwrap())).collect();
+    assert_eq!(ids, [("a", 1), ("b", 2)], "{}", r.stdout);
+    // In a post file the mark is neither post text nor a column, but byte offsets
+    // stay offsets into the file.
+    let r = run(d.path(), &["lint", "--format", "json", "post.md"], b"");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let span = &v[0]["warnings"][0]["span"];
+    assert_eq!((span["line"].as_u64(), span["column"].as_u64()), (Some(1), Some(1)), "{span}");
+    assert_eq!((span["byte_start"].as_u64(), span["byte_end"].as_u64()), (Some(3), Some(11)), "{span}");
+    let r = run(d.path(), &["lint", "post.md"], b"");
+    assert!(r.stdout.contains("post.md:1:1: broadcast.hard-sell"), "{}", r.stdout);
+}
+
+#[test]
+fn unclosed_front_matter_is_an_error_at_line_1() {
+    let d = dir_with(&[
+        ("open.md", b"---\nchannel: x\ntitle: Launch\n\nShop now, limited time offer!\n"),
+        ("open.toml.md", b"+++\nchannel = \"x\"\nShop now!\n"),
+        ("rule.md", b"---\n\nA post after a thematic break, which is not front matter.\n"),
+    ]);
+    let r = run(d.path(), &["lint", "open.md", "open.toml.md", "rule.md"], b"");
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("open.md:1: error: front matter: `---` on line 1 opens it, but no `---` line closes it"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("open.toml.md:1: error: front matter: `+++` on line 1 opens it"), "{}", r.stdout);
+    assert!(!r.stdout.contains("broadcast.hard-sell"), "the keys were linted as post text: {}", r.stdout);
+    assert!(r.stdout.contains("rule.md: score"), "{}", r.stdout);
+}
+
+#[test]
+fn front_matter_parse_errors_show_one_file_position() {
+    let d = dir_with(&[
+        ("fm2.md", b"---\nchannel: x\ntitle: Hello\nlang: de: at\n---\nHi there, how are you?\n"),
+        ("fm3.md", b"+++\nchannel = \"x\"\ntitle = Hello\n+++\nHi there, how are you?\n"),
+    ]);
+    let r = run(d.path(), &["lint", "fm2.md", "fm3.md"], b"");
+    assert_eq!(r.code, 2);
+    // File line 4 is line 3 of the block; the block's own count must not show.
+    let yaml = r.stdout.lines().find(|l| l.starts_with("fm2.md")).unwrap();
+    assert!(yaml.starts_with("fm2.md:4:9: error: front matter: "), "{yaml}");
+    assert!(!yaml.contains("line 3") && !yaml.contains("column"), "{yaml}");
+    let toml = r.stdout.lines().find(|l| l.starts_with("fm3.md")).unwrap();
+    assert!(toml.starts_with("fm3.md:3:9: error: front matter: "), "{toml}");
+    assert!(!toml.contains("line 2"), "{toml}");
+    let r = run(d.path(), &["lint", "--format", "json", "fm2.md"], b"");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v[0]["error"]["line"].as_u64(), v[0]["error"]["column"].as_u64()), (Some(4), Some(9)));
+}
+
+#[test]
 fn settings_errors_exit_2_with_file_and_line() {
     let d = dir_with(&[
         ("unbroadcast.toml", b"[lint]\nselect = [\"broadcast\"]\nignroe = [\"bait\"]\n"),

@@ -22,9 +22,14 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
         posts += 1;
         match &o.result {
             Err(e) => {
-                let line = o.line.or(e.line);
+                let region = match (o.line, e.line, e.column) {
+                    (None, Some(line), Some(column)) => {
+                        Some(Region { line, column, end_line: line, end_column: column })
+                    }
+                    (l, el, _) => l.or(el).map(Region::line),
+                };
                 let ptr = e.pointer.as_deref().map(|p| format!("{p}: ")).unwrap_or_default();
-                let place = Place { file: &o.path, region: line.map(Region::line), title: "unbroadcast: error" };
+                let place = Place { file: &o.path, region, title: "unbroadcast: error" };
                 command(out, "error", &place, &format!("{ptr}{}", e.message))?;
             }
             Ok(r) => {

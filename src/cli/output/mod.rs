@@ -110,6 +110,8 @@ struct ErrorEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pointer: Option<&'a str>,
 }
 
@@ -117,7 +119,10 @@ impl<'a> From<&'a Outcome> for Entry<'a> {
     fn from(o: &'a Outcome) -> Self {
         let (report, error) = match &o.result {
             Ok(r) => (Some(r), None),
-            Err(e) => (None, Some(ErrorEntry { message: &e.message, line: e.line, pointer: e.pointer.as_deref() })),
+            Err(e) => (
+                None,
+                Some(ErrorEntry { message: &e.message, line: e.line, column: e.column, pointer: e.pointer.as_deref() }),
+            ),
         };
         Entry { path: &o.path, line: o.line, report, diagnostics: &o.diagnostics, error }
     }
@@ -177,7 +182,7 @@ pub fn severity_name(s: Severity) -> &'static str {
 /// (and SARIF's default `columnKind`) count them.
 pub fn utf16_column(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
-    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(crate::cli::sourcemap::bom_len(text).min(at), |i| i + 1);
     text[line_start..at].encode_utf16().count() + 1
 }
 

@@ -62,7 +62,11 @@ fn log(outcomes: &[Outcome], cx: &Context) -> Value {
                     "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&o.path) } }],
                 });
                 if let Some(l) = line {
-                    n["locations"][0]["physicalLocation"]["region"] = json!({ "startLine": l });
+                    let mut region = json!({ "startLine": l });
+                    if let Some(c) = e.column.filter(|_| o.line.is_none()) {
+                        region["startColumn"] = json!(c);
+                    }
+                    n["locations"][0]["physicalLocation"]["region"] = region;
                 }
                 notifications.push(n);
             }

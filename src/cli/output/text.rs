@@ -63,7 +63,11 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
         match &o.result {
             Err(e) => {
                 errors += 1;
-                let line = e.line.filter(|_| o.line.is_none()).map(|l| format!(":{l}")).unwrap_or_default();
+                let line = match (e.line.filter(|_| o.line.is_none()), e.column) {
+                    (Some(l), Some(c)) => format!(":{l}:{c}"),
+                    (Some(l), None) => format!(":{l}"),
+                    (None, _) => String::new(),
+                };
                 let ptr = e.pointer.as_deref().map(|p| format!("{p}: ")).unwrap_or_default();
                 writeln!(out, "{at}{line}: error: {ptr}{}", e.message)?;
             }
@@ -126,7 +130,11 @@ fn finding(
         return Ok(());
     }
     if let (Some(s), Some((text, map))) = (w.span, source) {
-        let line_range = map.line_range(text, s.line);
+        let mut line_range = map.line_range(text, s.line);
+        if s.line == 1 {
+            // Not the byte order mark: it is invisible, and columns skip it.
+            line_range.start += crate::cli::sourcemap::bom_len(text).min(line_range.len());
+        }
         let line = &text[line_range.clone()];
         let num = s.line.to_string();
         let pad = " ".repeat(num.len());
