@@ -78,12 +78,18 @@ pub fn create_app(
     }
     for path in paths {
         let here = ENDPOINTS.iter().filter(|e| e.path == path);
-        let allow: Vec<&str> = here.clone().map(|e| e.method.as_str()).collect();
-        let allow = allow.join(", ");
+        let mut allow: Vec<&str> = here.clone().map(|e| e.method.as_str()).collect();
         let mut resource = web::resource(path);
         for e in here {
             resource = resource.route((e.handler)(web::method(e.method.clone())));
+            // HEAD wherever GET is (RFC 9110 §9.3.2): the same answer without its
+            // body, which actix leaves out. Uptime checks and proxies use it.
+            if e.method == Method::GET {
+                resource = resource.route((e.handler)(web::method(Method::HEAD)));
+                allow.push(Method::HEAD.as_str());
+            }
         }
+        let allow = allow.join(", ");
         resource = resource.default_service(web::to(move || {
             let e = ApiError::method_not_allowed(&allow);
             async move { Err::<HttpResponse, _>(e) }

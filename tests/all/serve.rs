@@ -84,6 +84,8 @@ fn the_binary_serves_http_and_finishes_in_flight_requests_on_sigterm() {
 
     let (status, body) = http(&addr, "GET", "/healthz", &[], "");
     assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    // HEAD: the same status, no body on the wire.
+    assert_eq!(http(&addr, "HEAD", "/healthz", &[], ""), (200, String::new()));
     let lint_body = serde_json::json!({"post": {"text": DRAFT, "channel": "x"}}).to_string();
     assert_eq!(http(&addr, "POST", "/v1/lint", &[("Content-Type", "application/json")], &lint_body).0, 401);
     let (status, body) = http(&addr, "POST", "/v1/lint", &auth, &lint_body);

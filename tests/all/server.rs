@@ -514,7 +514,18 @@ async fn unknown_paths_and_methods_are_problems() {
     let a = call(&app, get("/v1/lint")).await;
     assert_eq!((a.status, a.problem(), a.header("allow")), (405, "method-not-allowed", Some("POST")));
     let a = call(&app, post_json("/healthz", &json!({}))).await;
-    assert_eq!((a.status, a.header("allow")), (405, Some("GET")));
+    assert_eq!((a.status, a.header("allow")), (405, Some("GET, HEAD")));
+    // HEAD wherever GET is; not where it is not.
+    for path in ["/healthz", "/readyz", "/v1/rules", "/openapi.yaml", "/"] {
+        let a =
+            call(&app, web_test::TestRequest::default().method(actix_web::http::Method::HEAD).uri(path).to_request())
+                .await;
+        assert_eq!(a.status, 200, "HEAD {path}");
+    }
+    let a =
+        call(&app, web_test::TestRequest::default().method(actix_web::http::Method::HEAD).uri("/v1/lint").to_request())
+            .await;
+    assert_eq!((a.status, a.header("allow")), (405, Some("POST")));
     let a = call(&app, web_test::TestRequest::delete().uri("/v1/rules/broadcast.hard-sell").to_request()).await;
     assert_eq!(a.status, 405);
 }
