@@ -71,6 +71,17 @@ fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
     if !essence.eq_ignore_ascii_case("application/json") {
         return Err(refuse(&format!("Content-Type is '{}'", truncate(essence, 100))));
     }
+    // The body is read as sent: a compressed one would only fail as bad JSON
+    // (RFC 9110 §15.5.16 makes an unsupported coding a 415).
+    if let Some(enc) = req.headers().get(header::CONTENT_ENCODING) {
+        let enc = enc.to_str().unwrap_or("?").trim();
+        if !enc.is_empty() && !enc.eq_ignore_ascii_case("identity") {
+            return Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                format!("Content-Encoding '{}' is not accepted; send the JSON uncompressed", truncate(enc, 40)),
+            ));
+        }
+    }
     for p in parts {
         if let Some((k, v)) = p.split_once('=')
             && k.trim().eq_ignore_ascii_case("charset")

@@ -225,6 +225,15 @@ async fn every_bad_input_has_its_own_clear_4xx() {
     }
     let a = call(&app, post_raw("/v1/lint", Some("application/json"), "{\n  \"post\": {\"text\": \"hi\"\n}")).await;
     assert_eq!((a.json["line"].as_u64(), a.json["column"].as_u64()), (Some(3), Some(1)), "{}", a.text());
+    // A compressed body is refused for its coding, not misread as bad JSON.
+    let mut r = post_raw("/v1/lint", Some("application/json"), b"\x1f\x8b\x08\x00".to_vec());
+    r.headers_mut().insert("content-encoding".parse().unwrap(), "gzip".parse().unwrap());
+    let a = call(&app, r).await;
+    assert_eq!((a.status, a.problem()), (415, "unsupported-media-type"), "{}", a.text());
+    assert!(a.json["detail"].as_str().unwrap().contains("Content-Encoding 'gzip'"), "{}", a.text());
+    let mut r = post_raw("/v1/lint", Some("application/json"), r#"{"post":{"text":"hi"}}"#);
+    r.headers_mut().insert("content-encoding".parse().unwrap(), "identity".parse().unwrap());
+    assert_eq!(call(&app, r).await.status, 200);
 }
 
 #[actix_web::test]
