@@ -129,7 +129,7 @@ fn cors(origins: &[String]) -> Option<Cors> {
 /// Why the service could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("{0}")]
+    #[error(transparent)]
     Rules(#[from] LoadError),
     #[error("cannot listen on {addr} (server.bind): {source}")]
     Bind { addr: String, source: std::io::Error },

@@ -166,4 +166,13 @@ fn bad_settings_stop_start_up_with_a_message_that_names_them() {
     let (code, err) = run(dir.path(), &["--no-config", "--bind", &addr], &[]);
     assert_eq!(code, Some(2));
     assert!(err.contains("cannot listen on") && err.contains(&addr), "{err}");
+
+    // A bad pack: named once, with file and line.
+    let packs = dir.path().join("packs");
+    std::fs::create_dir(&packs).unwrap();
+    std::fs::write(packs.join("bad.toml"), "[[rule]]\nid = \"x\"\n").unwrap();
+    let (code, err) =
+        run(dir.path(), &["--no-config", "--packs", packs.to_str().unwrap(), "--bind", "127.0.0.1:0"], &[]);
+    assert_eq!(code, Some(2));
+    assert_eq!(err.matches("bad.toml:1").count(), 1, "{err}");
 }
