@@ -6,6 +6,7 @@ use crate::analysis::{Analysis, Lexicons};
 use crate::input::Draft;
 use crate::lang::Lang;
 use crate::policy::{ChannelPolicy, Policies};
+use crate::rules::fingerprint::Fingerprint;
 use crate::rules::timeline::Timeline;
 use crate::text::normalize_str;
 use std::cell::OnceCell;
@@ -59,6 +60,22 @@ impl<'a> Ctx<'a> {
     /// repetition rules; built on first use and shared by all of them.
     pub fn timeline(&self) -> &Timeline<'a> {
         self.timeline.get_or_init(|| Timeline::new(self.draft))
+    }
+
+    /// Where every repetition rule starts: the timeline and the draft's words,
+    /// when the draft is a post to the feed (a reply answers a person in a
+    /// thread), there is history to compare it with, and it has at least
+    /// `min_words` words ("Thanks!" may be said twice).
+    pub fn comparable_draft(&self, min_words: usize) -> Option<(&Timeline<'a>, &Fingerprint)> {
+        if self.draft.reply_to.is_some() {
+            return None;
+        }
+        let tl = self.timeline();
+        if tl.posts.is_empty() {
+            return None;
+        }
+        let me = tl.draft_print();
+        (me.len() >= min_words).then_some((tl, me))
     }
 
     /// The policy of the draft's channel.

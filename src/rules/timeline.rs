@@ -378,6 +378,11 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
+/// " (and 2 more within 7 days)" after the post a finding names; empty for none.
+pub fn and_more(n: usize, window: Ms) -> String {
+    if n == 0 { String::new() } else { format!(" (and {n} more within {})", duration(window)) }
+}
+
 /// A length of time as people say it: "45 s", "30 min", "2 h 10 min", "24 h",
 /// "7 days".
 pub fn duration(ms: Ms) -> String {

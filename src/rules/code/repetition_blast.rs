@@ -47,18 +47,7 @@ type Sent = (Ms, Channel, Option<usize>);
 
 impl CodeRule for Blast {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
-        // A reply answers a person in a thread; it is not a post to the feed.
-        if cx.draft.reply_to.is_some() {
-            return;
-        }
-        let tl = cx.timeline();
-        if tl.posts.is_empty() {
-            return;
-        }
-        let me = tl.draft_print();
-        if me.len() < self.min_words {
-            return;
-        }
+        let Some((tl, me)) = cx.comparable_draft(self.min_words) else { return };
         let window = ms(self.window);
         let mine = me.shingles(self.shingle);
         // The same text near the draft, on any channel.

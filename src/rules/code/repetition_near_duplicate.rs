@@ -9,7 +9,7 @@
 use super::{CodeRule, CodeRuleDef, Ctx, Hit, params};
 use crate::policy::Duration;
 use crate::rules::fingerprint::jaccard;
-use crate::rules::timeline::{duration, excerpt, ms};
+use crate::rules::timeline::{and_more, excerpt, ms};
 use serde::Deserialize;
 
 pub const DEF: CodeRuleDef = CodeRuleDef {
@@ -42,18 +42,7 @@ struct NearDuplicate {
 
 impl CodeRule for NearDuplicate {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
-        // A reply answers a person in a thread; it is not a post to the feed.
-        if cx.draft.reply_to.is_some() {
-            return;
-        }
-        let tl = cx.timeline();
-        if tl.posts.is_empty() {
-            return;
-        }
-        let me = tl.draft_print();
-        if me.len() < self.min_words {
-            return;
-        }
+        let Some((tl, me)) = cx.comparable_draft(self.min_words) else { return };
         let mine = me.shingles(self.shingle);
         // The most similar post; among equals, the closest in time.
         let mut best: Option<(f64, usize)> = None;
@@ -72,10 +61,7 @@ impl CodeRule for NearDuplicate {
         }
         let Some((s, p)) = best else { return };
         let text = tl.item(p).text.as_deref().unwrap_or_default();
-        let more = match count - 1 {
-            0 => String::new(),
-            n => format!(" (and {n} more within {})", duration(ms(self.window))),
-        };
+        let more = and_more(count - 1, ms(self.window));
         out.push(
             Hit::whole_post()
                 .arg("similarity", format!("{:.0}%", (s * 100.0).round()))

@@ -13,7 +13,7 @@
 use super::{CodeRule, CodeRuleDef, Ctx, Hit, params};
 use crate::policy::Duration;
 use crate::rules::fingerprint::jaccard;
-use crate::rules::timeline::{duration, excerpt, ms};
+use crate::rules::timeline::{and_more, excerpt, ms};
 use serde::Deserialize;
 
 pub const DEF: CodeRuleDef = CodeRuleDef {
@@ -43,18 +43,7 @@ struct Template {
 
 impl CodeRule for Template {
     fn check(&self, cx: &Ctx<'_>, out: &mut Vec<Hit>) {
-        // A reply answers a person in a thread; it is not a post to the feed.
-        if cx.draft.reply_to.is_some() {
-            return;
-        }
-        let tl = cx.timeline();
-        if tl.posts.is_empty() {
-            return;
-        }
-        let me = tl.draft_print();
-        if me.len() < self.min_fixed_words {
-            return;
-        }
+        let Some((tl, me)) = cx.comparable_draft(self.min_fixed_words) else { return };
         let mine = me.shingles(self.shingle);
         let mut found = Vec::new();
         for p in tl.lane(tl.channel).around(tl.at, ms(self.window)) {
@@ -66,10 +55,7 @@ impl CodeRule for Template {
         }
         let Some(&(p, slots)) = found.iter().min_by_key(|(p, _)| (tl.posts[*p].at - tl.at).abs()) else { return };
         let text = tl.item(p).text.as_deref().unwrap_or_default();
-        let more = match found.len() - 1 {
-            0 => String::new(),
-            n => format!(" (and {n} more within {})", duration(ms(self.window))),
-        };
+        let more = and_more(found.len() - 1, ms(self.window));
         out.push(
             Hit::whole_post()
                 .arg("channel", tl.channel.display_name())
