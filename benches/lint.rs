@@ -15,40 +15,7 @@ use unbroadcast::rules::RuleSet;
 
 #[path = "common/posts.rs"]
 mod posts;
-use posts::{AR, DE, EN};
-
-/// The worst case for frequency and repetition: 1,000 history items with
-/// text, one every 30 minutes round seven networks from two weeks before the
-/// draft to a week after, so about 95 of them sit on the draft's channel within
-/// the 7-day repetition window and must be compared.
-fn with_history(text: &str) -> Draft {
-    let channels = ["x", "linkedin", "facebook", "instagram", "threads", "mastodon", "bluesky"];
-    let at = jiff::Timestamp::from_second(1_778_000_000).expect("valid time");
-    let history: Vec<serde_json::Value> = (0..1000i64)
-        .map(|i| {
-            let t = jiff::Timestamp::from_second(at.as_second() - 14 * 86_400 + i * 1800 + 600).expect("valid time");
-            serde_json::json!({
-                "id": format!("post-{i}"),
-                "channel": channels[(i as usize * 3) % channels.len()],
-                "at": t.to_string(),
-                "text": format!("Tip {i}: how we roast batch {i} a little lighter this week, and what changed in the cup. Tell us what you taste! https://example.com/notes/{i}"),
-            })
-        })
-        .collect();
-    let req = serde_json::json!({
-        "post": { "text": text, "channel": "linkedin", "language": "en", "scheduled_at": at.to_string() },
-        "audience": { "timezone": "Europe/Berlin" },
-        "history": history,
-    });
-    let req = unbroadcast::LintRequest::from_json(req).expect("a valid request");
-    Draft::from_request(req, &unbroadcast::input::Limits::default(), at).expect("a valid draft")
-}
-
-fn draft(text: &str, lang: Lang) -> Draft {
-    let mut d = Draft::from_text(text, jiff::Timestamp::UNIX_EPOCH);
-    d.language = Some(lang);
-    d
-}
+use posts::{AR, DE, EN, draft};
 
 fn bench(c: &mut Criterion) {
     let engine = Engine::with_defaults().expect("built-in packs load");
@@ -68,7 +35,7 @@ fn bench(c: &mut Criterion) {
         std::iter::repeat_n(EN, 3000 / EN.len() + 1).collect::<Vec<_>>().join(" ").chars().take(3000).collect();
     let d = draft(&long, Lang::En);
     g.bench_with_input(BenchmarkId::from_parameter("en-3000"), &d, |b, d| b.iter(|| engine.lint(black_box(d))));
-    let d = with_history(EN);
+    let d = posts::with_history(EN).expect("a valid request");
     g.bench_with_input(BenchmarkId::from_parameter("en-280-history-1000"), &d, |b, d| {
         b.iter(|| engine.lint(black_box(d)))
     });

@@ -6,7 +6,6 @@
 mod posts;
 
 use unbroadcast::Engine;
-use unbroadcast::input::Draft;
 use unbroadcast::lang::Lang;
 
 fn main() {
@@ -27,39 +26,15 @@ fn main() {
         _ => (posts::EN, Lang::En),
     };
     let Ok(engine) = Engine::with_defaults() else { return };
-    let mut d = Draft::from_text(text, jiff::Timestamp::UNIX_EPOCH);
-    d.language = Some(l);
-    if lang == "history" {
-        let Some(h) = with_history(text) else { return };
-        d = h;
-    }
+    let d = if lang == "history" {
+        let Some(h) = posts::with_history(text) else { return };
+        h
+    } else {
+        posts::draft(text, l)
+    };
     let mut total = 0;
     for _ in 0..n {
         total += engine.lint(&d).warnings.len();
     }
     println!("{total}");
-}
-
-/// A LinkedIn draft with 1,000 history items, as in `benches/lint.rs`.
-fn with_history(text: &str) -> Option<Draft> {
-    let channels = ["x", "linkedin", "facebook", "instagram", "threads", "mastodon", "bluesky"];
-    let at = jiff::Timestamp::from_second(1_778_000_000).ok()?;
-    let history: Vec<serde_json::Value> = (0..1000i64)
-        .map(|i| {
-            let t = jiff::Timestamp::from_second(at.as_second() - 14 * 86_400 + i * 1800 + 600).unwrap_or(at);
-            serde_json::json!({
-                "id": format!("post-{i}"),
-                "channel": channels[(i as usize * 3) % channels.len()],
-                "at": t.to_string(),
-                "text": format!("Tip {i}: how we roast batch {i} a little lighter this week, and what changed in the cup. Tell us what you taste! https://example.com/notes/{i}"),
-            })
-        })
-        .collect();
-    let req = serde_json::json!({
-        "post": { "text": text, "channel": "linkedin", "language": "en", "scheduled_at": at.to_string() },
-        "audience": { "timezone": "Europe/Berlin" },
-        "history": history,
-    });
-    let req = unbroadcast::LintRequest::from_json(req).ok()?;
-    Draft::from_request(req, &unbroadcast::input::Limits::default(), at).ok()
 }
