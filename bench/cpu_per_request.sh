@@ -8,13 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 2; }
-cargo build --release --locked --quiet
+. bench/start_server.sh
 OUT=$(mktemp -d)
-./target/release/unbroadcast serve --no-config --bind 127.0.0.1:0 "$@" >"$OUT/stdout" 2>"$OUT/server.log" &
-PID=$!
-trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q '^listening on ' "$OUT/stdout" 2>/dev/null && break; sleep 0.05; done
-URL=$(sed -n 's/^listening on //p' "$OUT/stdout" | head -n1)
+start_server "$OUT" --bind 127.0.0.1:0 "$@"
+PID=$SERVER
 HZ=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 wrk -t2 -c64 -d3s -s bench/lint.lua "$URL/v1/lint" >/dev/null

@@ -18,17 +18,8 @@ THREADS=${THREADS:-2}
 OUT=${OUT:-$(mktemp -d)}
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 2; }
-cargo build --release --locked --quiet
-
-./target/release/unbroadcast serve --no-config --bind 127.0.0.1:0 >"$OUT/stdout" 2>"$OUT/server.log" &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  grep -q '^listening on ' "$OUT/stdout" 2>/dev/null && break
-  sleep 0.05
-done
-URL=$(sed -n 's/^listening on //p' "$OUT/stdout" | head -n1)
-[ -n "$URL" ] || { echo "server did not start:" >&2; cat "$OUT/server.log" >&2; exit 1; }
+. bench/start_server.sh
+start_server "$OUT" --bind 127.0.0.1:0
 
 # Check the request is a real lint before measuring it.
 curl -fsS -H 'Content-Type: application/json' --data-binary @examples/request.json "$URL/v1/lint" >"$OUT/report.json"

@@ -9,12 +9,8 @@ cd "$(dirname "$0")/.."
 REQUESTS=${REQUESTS:-1000000}
 OUT=${OUT:-$(mktemp -d)}
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 2; }
-cargo build --release --locked --quiet
-./target/release/unbroadcast serve --no-config --bind 127.0.0.1:0 --log-level warn >"$OUT/stdout" 2>"$OUT/server.log" &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q '^listening on ' "$OUT/stdout" 2>/dev/null && break; sleep 0.05; done
-URL=$(sed -n 's/^listening on //p' "$OUT/stdout" | head -n1)
+. bench/start_server.sh
+start_server "$OUT" --bind 127.0.0.1:0 --log-level warn
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status"; }
 echo "start: RSS $(rss) kB"
 # Warm up: every request shape, every worker, the allocator's pools.
