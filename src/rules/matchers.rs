@@ -98,8 +98,8 @@ impl Pattern {
 }
 
 impl PatternMatcher {
-    /// Compiles every pattern's span regex now (a test uses this to prove the
-    /// built-in packs' patterns all compile).
+    /// Compiles every pattern's span regex now: the service does at load, and a
+    /// test proves the built-in packs' patterns all compile.
     pub(crate) fn compile_all(&self) -> Result<(), String> {
         for p in self.folded_patterns.iter().chain(&self.original_patterns) {
             if p.regex().is_none() {

@@ -34,6 +34,8 @@ pub enum LoadError {
     Config(#[from] ConfigError),
     #[error("cannot serialize the rules: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("rule packs: {0}")]
+    Patterns(String),
 }
 
 impl EngineSpec {
@@ -44,6 +46,10 @@ impl EngineSpec {
             extra.extend(read_dir_sources(d)?);
         }
         let engine = Engine::new(RuleSet::with_builtin(extra)?, self.config.clone())?;
+        // The command line compiles span regexes on first use to start fast; a
+        // service compiles them all now, so no client request pays for one and a
+        // pattern that cannot be used refuses the packs instead of never firing.
+        engine.rules().compile_all_patterns().map_err(LoadError::Patterns)?;
         let loaded = Loaded::new(engine)?;
         loaded.warm_up();
         Ok(loaded)
