@@ -22,14 +22,14 @@ pub async fn read_json(
     serde_json::from_slice(&bytes).map_err(|e| ApiError::malformed_json(&e))
 }
 
-/// Reads the body of a JSON request as bytes, after checking its content type.
+/// Reads the body of a JSON request as bytes, after checking its content headers.
 pub async fn read_body(
     req: &HttpRequest,
     payload: web::Payload,
     limit: usize,
     timeout: Duration,
 ) -> Result<web::Bytes, ApiError> {
-    check_content_type(req)?;
+    check_content_headers(req)?;
     if let Some(len) = content_length(req)
         && len > limit
     {
@@ -57,8 +57,9 @@ fn content_length(req: &HttpRequest) -> Option<usize> {
     req.headers().get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
 }
 
-/// JSON only, and only UTF-8 (RFC 8259 §8.1); parameters other than `charset` are ignored.
-fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
+/// JSON only, only UTF-8 (RFC 8259 §8.1; parameters other than `charset` are
+/// ignored), and not compressed.
+fn check_content_headers(req: &HttpRequest) -> Result<(), ApiError> {
     let refuse = |got: &str| {
         ApiError::new(Code::UnsupportedMediaType, format!("{got}; send the body as Content-Type: application/json"))
     };
