@@ -22,12 +22,10 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
         posts += 1;
         match &o.result {
             Err(e) => {
-                let region = match (o.line, e.line, e.column) {
-                    (None, Some(line), Some(column)) => {
-                        Some(Region { line, column, end_line: line, end_column: column })
-                    }
-                    (l, el, _) => l.or(el).map(Region::line),
-                };
+                let region = o.error_position(e).map(|(line, column)| match column {
+                    Some(column) => Region { line, column, end_line: line, end_column: column },
+                    None => Region::line(line),
+                });
                 let ptr = e.pointer.as_deref().map(|p| format!("{p}: ")).unwrap_or_default();
                 let place = Place { file: &o.path, region, title: "unbroadcast: error" };
                 command(out, "error", &place, &format!("{ptr}{}", e.message))?;

@@ -50,6 +50,18 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Outcome {
+    /// Where an error of this outcome stands in the input file, as (line,
+    /// column): a `.jsonl` request's line, else the error's own place (front
+    /// matter), with a column when it is known.
+    pub fn error_position(&self, e: &ItemError) -> Option<(usize, Option<usize>)> {
+        match self.line {
+            Some(l) => Some((l, None)),
+            None => e.line.map(|l| (l, e.column)),
+        }
+    }
+}
+
 /// A finding of unbroadcast itself rather than of a rule pack.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {

@@ -54,16 +54,15 @@ fn log(outcomes: &[Outcome], cx: &Context) -> Value {
         };
         match &o.result {
             Err(e) => {
-                let line = o.line.or(e.line);
                 let ptr = e.pointer.as_deref().map(|p| format!("{p}: ")).unwrap_or_default();
                 let mut n = json!({
                     "level": "error",
                     "message": { "text": format!("{}: {ptr}{}", o.path, e.message) },
                     "locations": [{ "physicalLocation": { "artifactLocation": artifact_location(&o.path) } }],
                 });
-                if let Some(l) = line {
+                if let Some((l, column)) = o.error_position(e) {
                     let mut region = json!({ "startLine": l });
-                    if let Some(c) = e.column.filter(|_| o.line.is_none()) {
+                    if let Some(c) = column {
                         region["startColumn"] = json!(c);
                     }
                     n["locations"][0]["physicalLocation"]["region"] = region;

@@ -63,13 +63,13 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
         match &o.result {
             Err(e) => {
                 errors += 1;
-                let line = match (e.line.filter(|_| o.line.is_none()), e.column) {
-                    (Some(l), Some(c)) => format!(":{l}:{c}"),
-                    (Some(l), None) => format!(":{l}"),
-                    (None, _) => String::new(),
+                let at = match o.error_position(e) {
+                    Some((l, Some(c))) => format!("{}:{l}:{c}", o.path),
+                    Some((l, None)) => format!("{}:{l}", o.path),
+                    None => o.path.clone(),
                 };
                 let ptr = e.pointer.as_deref().map(|p| format!("{p}: ")).unwrap_or_default();
-                writeln!(out, "{at}{line}: error: {ptr}{}", e.message)?;
+                writeln!(out, "{at}: error: {ptr}{}", e.message)?;
             }
             Ok(r) => {
                 counts[r.verdict as usize] += 1;
