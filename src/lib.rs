@@ -12,6 +12,7 @@ pub mod engine;
 pub mod eval;
 pub mod input;
 pub mod lang;
+pub mod model;
 pub mod pack;
 pub mod policy;
 pub mod report;
@@ -20,6 +21,7 @@ pub mod score;
 pub mod server;
 pub mod settings;
 pub mod text;
+pub mod tune;
 
 pub use engine::{ConfigError, Engine, EngineConfig};
 pub use input::{Draft, InputError, LintRequest};

@@ -50,7 +50,7 @@ pub fn score(findings: &[Finding], rules: &RuleSet, caps: &Caps, thresholds: Thr
     for f in findings {
         let r = &rules.rules()[f.rule];
         let used = per_rule.entry(f.rule).or_default();
-        let p = r.points.min(r.max_points.saturating_sub(*used));
+        let p = f.points.unwrap_or(r.points).min(r.max_points.saturating_sub(*used));
         *used += p;
         points.push(p);
         if let Some(c) = categories.get_mut(&r.category) {

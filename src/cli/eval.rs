@@ -22,6 +22,13 @@ pub struct EvalArgs {
     /// In the rule table, only rules that fired at least this often.
     #[arg(long, default_value_t = 1)]
     pub min_hits: usize,
+    /// Also report leave-one-source-out figures: each source is scored by a model
+    /// trained on every other source (plus `--train-with`), never on itself.
+    #[arg(long)]
+    pub loso: bool,
+    /// Labelled posts that are always in training (e.g. data/seed/*.jsonl), never scored.
+    #[arg(long, value_name = "FILE")]
+    pub train_with: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,17 +85,98 @@ pub fn run(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
     let outcomes: Vec<Outcome> = run_outcomes(&engine, &rows, args.declared_language).into_iter().flatten().collect();
     let skipped = rows.len() - outcomes.len();
     let e = evaluate(&outcomes, &CONVERSATIONAL_SOURCES);
+    let loso = if args.loso { Some(leave_one_source_out(cli, &loaded, &rows, args)?) } else { None };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
         EvalFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &e)?;
+            #[derive(serde::Serialize)]
+            struct Both<'a> {
+                #[serde(flatten)]
+                in_sample: &'a Evaluation,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                leave_one_source_out: Option<&'a Evaluation>,
+            }
+            serde_json::to_writer_pretty(&mut out, &Both { in_sample: &e, leave_one_source_out: loso.as_ref() })?;
             writeln!(out)?;
         }
-        EvalFormat::Text => write_text(&mut out, &e, args, skipped, engine.rules().version())?,
+        EvalFormat::Text => {
+            write_text(&mut out, &e, args, skipped, engine.rules().version())?;
+            if let Some(l) = &loso {
+                write_loso(&mut out, l)?;
+            }
+        }
     }
     out.flush()?;
     Ok(Exit::Clean)
+}
+
+/// Scores every source with a model that never saw it: per language and source,
+/// the language's model is retrained on the other sources' rows (and the
+/// `--train-with` rows) and swapped into the built-in packs for that source alone.
+/// Rule points are refitted on the same rows (`unbroadcast tune`). A language
+/// left with one label after leaving a source out gets a silent model.
+fn leave_one_source_out(cli: &Cli, loaded: &super::Loaded, rows: &[Labelled], args: &EvalArgs) -> Result<Evaluation> {
+    use crate::model::artifact::{ModelSpec, pack_text};
+    use crate::model::train::{Params, fit_language};
+    let mut always: Vec<Labelled> = Vec::new();
+    for f in &args.train_with {
+        always.extend(read_labelled(f)?);
+    }
+    let mut folds: Vec<(String, String)> = rows.iter().map(|r| (r.lang.clone(), r.source.clone())).collect();
+    folds.sort();
+    folds.dedup();
+    let params = Params::default();
+    let mut outcomes = Vec::new();
+    for (lang, source) in folds {
+        let Ok(l) = lang.parse::<crate::lang::Lang>() else { continue };
+        let training: Vec<Labelled> = rows.iter().filter(|r| r.source != source).chain(&always).cloned().collect();
+        let (model, trained_on) = fit_language(&training, &lang, None, &params).unwrap_or_else(|| {
+            let mut silent = crate::model::Model::new(8);
+            silent.bias = -30.0;
+            (silent, "nothing: one label only".to_owned())
+        });
+        let text = pack_text(l, &ModelSpec::encode(super::train::MODEL_NAME, &model, trained_on))
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let name = format!("builtin:{lang}/{}", super::train::MODEL_FILE);
+        let swap = |sources: &mut Vec<crate::pack::PackSource>| {
+            for s in sources.iter_mut().filter(|s| s.name == name) {
+                s.text.clone_from(&text);
+            }
+        };
+        let engine = super::build_engine_with(cli, loaded, swap)?;
+        // Points, too, are fitted without the left-out source.
+        let points = super::tune::fit_points(&engine, &training, crate::tune::Options::default().fp_cost);
+        let engine = super::build_engine_with(cli, loaded, |sources| {
+            swap(sources);
+            super::tune::apply_points(sources, &points);
+        })?;
+        let scored: Vec<Labelled> = rows.iter().filter(|r| r.lang == lang && r.source == source).cloned().collect();
+        outcomes.extend(run_outcomes(&engine, &scored, args.declared_language).into_iter().flatten());
+    }
+    Ok(evaluate(&outcomes, &CONVERSATIONAL_SOURCES))
+}
+
+fn write_loso(out: &mut dyn Write, e: &Evaluation) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "\n## Leave one source out\n\nEach source scored by a model trained and points fitted without it.\n\n### By language (left-out sources pooled)\n\n| language {HEAD}|---|---|---|---|---|---|---|---|"
+    )?;
+    for (l, g) in &e.by_language {
+        row(out, l, g)?;
+    }
+    row(out, "**all**", &e.overall)?;
+    writeln!(out, "\n### By source (left out)\n\n| source {HEAD}|---|---|---|---|---|---|---|---|")?;
+    for (s, g) in &e.by_source {
+        row(out, s, g)?;
+    }
+    let c = &e.conversational;
+    writeln!(
+        out,
+        "\nConversational posts, left out: false-positive rate {} at review, {} at block.",
+        pct(c.fpr_review),
+        pct(c.fpr_block)
+    )
 }
 
 fn pct(x: Option<f64>) -> String {

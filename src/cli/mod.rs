@@ -16,6 +16,8 @@ mod project;
 mod rules_cmd;
 mod serve;
 pub mod sourcemap;
+pub mod train;
+pub mod tune;
 
 use crate::engine::{ConfigError, Engine};
 use crate::pack::{PackError, PackSource, read_dir_sources};
@@ -50,6 +52,10 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Measure the rules on labelled posts: ROC AUC, recall and false positives, per-rule hit rates.
     Eval(eval::EvalArgs),
+    /// Fit the broadcast-voice model of each language on labelled posts; writes rules/<lang>/voice-model.toml.
+    Train(train::TrainArgs),
+    /// Fit rule points to labelled posts (false positives cost more); --write puts them into the packs.
+    Tune(tune::TuneArgs),
     /// Print the settings in effect for a path, as TOML (secrets redacted).
     Config(config_cmd::ConfigArgs),
     /// Run the HTTP service (settings: [server] in unbroadcast.toml, UNBROADCAST_* variables, flags).
@@ -70,6 +76,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Lint(args) => lint::run(&cli, args),
         Command::Rules(args) => rules_cmd::run(&cli, args),
         Command::Eval(args) => eval::run(&cli, args),
+        Command::Train(args) => train::run(args),
+        Command::Tune(args) => tune::run(&cli, args),
         Command::Config(args) => config_cmd::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
     };
@@ -137,6 +145,12 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 /// The engine for these settings: built-in packs, the settings' pack directories,
 /// then `--packs`.
 pub fn build_engine(cli: &Cli, loaded: &Loaded) -> Result<Engine> {
+    build_engine_with(cli, loaded, |_| {})
+}
+
+/// [`build_engine`], with the built-in packs edited first (evaluation swaps in a
+/// model trained without the source it scores).
+pub fn build_engine_with(cli: &Cli, loaded: &Loaded, edit: impl FnOnce(&mut Vec<PackSource>)) -> Result<Engine> {
     let file_name = loaded.file.as_ref().map_or_else(|| "settings".to_owned(), |f| f.display().to_string());
     let base = loaded.file.as_ref().and_then(|f| f.parent()).unwrap_or(Path::new("."));
     let mut dirs = loaded.settings.pack_dirs(base);
@@ -145,7 +159,10 @@ pub fn build_engine(cli: &Cli, loaded: &Loaded) -> Result<Engine> {
     for d in dirs {
         extra.extend(read_dir_sources(&d).map_err(|e: PackError| anyhow::anyhow!(e))?);
     }
-    let rules = RuleSet::with_builtin(extra)?;
+    let mut sources = crate::pack::builtin_sources();
+    edit(&mut sources);
+    sources.extend(extra);
+    let rules = RuleSet::compile(sources)?;
     let config = loaded.settings.engine_config(&file_name).map_err(|e| match &loaded.file {
         // `[channels.myspace]: unknown channel` → the line of that table.
         Some(f) if e.line.is_none() => {

@@ -112,8 +112,59 @@ fn rule_id_around(text: &str, offset: usize) -> Option<String> {
     })
 }
 
+/// The pack text with rule `id`'s `points` set (and an explicit `max_points`
+/// scaled with it), every other byte as it was: how `unbroadcast tune` writes
+/// fitted points back without reformatting a hand-written pack. `None` when the
+/// rule or its `points` line is not in this text.
+pub fn set_points(text: &str, id: &str, points: u32) -> Option<String> {
+    let header = text.match_indices("[[rule]]").map(|(i, _)| i).find(|&start| {
+        let end = text[start + 8..].find("[[").map_or(text.len(), |e| start + 8 + e);
+        text[start..end]
+            .lines()
+            .any(|l| l.split_once('=').is_some_and(|(k, v)| k.trim() == "id" && v.trim().trim_matches('"') == id))
+    })?;
+    let end = text[header + 8..].find("[[").map_or(text.len(), |e| header + 8 + e);
+    let table = &text[header..end];
+    let number = |key: &str| -> Option<(usize, usize, u32)> {
+        let mut at = 0;
+        for line in table.split_inclusive('\n') {
+            if let Some((k, v)) = line.split_once('=')
+                && k.trim() == key
+            {
+                let v_start = at + k.len() + 1;
+                let digits = v.trim_start();
+                let lead = v.len() - digits.len();
+                let n: String = digits.chars().take_while(char::is_ascii_digit).collect();
+                return Some((header + v_start + lead, n.len(), n.parse().ok()?));
+            }
+            at += line.len();
+        }
+        None
+    };
+    let (p_at, p_len, old) = number("points")?;
+    let mut edits = vec![(p_at, p_len, points)];
+    if let Some((m_at, m_len, m)) = number("max_points") {
+        let scaled = if old == 0 { m } else { (f64::from(m) * f64::from(points) / f64::from(old)).round() as u32 };
+        edits.push((m_at, m_len, scaled.max(points)));
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_owned();
+    for (at, len, n) in edits {
+        out.replace_range(at..at + len, &n.to_string());
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn set_points_edits_only_that_rules_numbers() {
+        let text = "[pack]\nlanguage = \"en\"\n\n[[rule]]\nid = \"a.one\"\npoints = 10\n\n[[rule]]\nid = \"a.two\"\npoints = 8\nmax_points = 16 # cap\n[rule.examples]\nfire = []\n";
+        let out = set_points(text, "a.two", 12).unwrap();
+        assert_eq!(out, text.replace("points = 8\nmax_points = 16", "points = 12\nmax_points = 24"));
+        assert!(set_points(text, "a.three", 1).is_none());
+    }
+
     use super::*;
 
     fn src(text: &str) -> PackSource {

@@ -22,6 +22,10 @@ pub struct PackFile {
     pub redirects: BTreeMap<String, String>,
     #[serde(default, rename = "rule")]
     pub rules: Vec<Spanned<RuleSpec>>,
+    /// Learned models (`[[model]]`, written by `unbroadcast train`) that rules of
+    /// kind `model` name.
+    #[serde(default, rename = "model")]
+    pub models: Vec<Spanned<crate::model::ModelSpec>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,6 +99,9 @@ pub enum Kind {
     Metric,
     /// Implemented in Rust (`src/rules/code/`); parameters from `params`.
     Code,
+    /// A learned model of the pack's language (`model = "name"`, a `[[model]]`
+    /// table); fires at `params.threshold` probability, points graded up to `points`.
+    Model,
 }
 
 /// When a declarative rule applies.
@@ -217,6 +224,9 @@ pub struct RuleSpec {
     pub highlight: Option<Highlight>,
     #[serde(default)]
     pub params: Option<toml::Table>,
+    /// For kind `model`: the name of the `[[model]]` table it scores with.
+    #[serde(default)]
+    pub model: Option<String>,
     pub examples: ExamplesSpec,
 }
 

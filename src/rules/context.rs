@@ -34,6 +34,9 @@ pub struct Hit {
     pub suggested_time: Option<String>,
     /// Replacements computed for this finding (instead of the pack's).
     pub replacements: Option<Vec<String>>,
+    /// Points this finding is worth when the rule grades them (a model's
+    /// confidence); `None`: the rule's points.
+    pub points: Option<u32>,
 }
 
 impl Hit {

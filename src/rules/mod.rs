@@ -9,6 +9,7 @@ pub mod code;
 pub mod context;
 pub mod fingerprint;
 mod matchers;
+mod model_rule;
 pub mod schedule;
 pub mod timeline;
 
@@ -26,6 +27,7 @@ use crate::policy::{ChannelPolicy, Policies};
 use crate::text::normalize_str;
 use code::CodeRule;
 use matchers::{MetricRule, PatternMatcher, PhraseMatcher, check_pattern};
+use model_rule::ModelRule;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -91,6 +93,8 @@ pub struct Finding {
     pub args: Vec<(&'static str, String)>,
     pub suggested_time: Option<String>,
     pub replacements: Option<Vec<String>>,
+    /// Graded points (model rules); `None`: the rule's points.
+    pub points: Option<u32>,
 }
 
 /// A phrase as folded, as written, and its line in the pack.
@@ -109,6 +113,7 @@ pub struct RuleSet {
     patterns: [PatternMatcher; 4],
     metrics: Vec<(PackLang, MetricRule)>,
     code: Vec<(PackLang, VariantId, Box<dyn CodeRule>)>,
+    models: Vec<(Lang, VariantId, ModelRule)>,
     lexicons: Lexicons,
     policies: Policies,
     redirects: BTreeMap<String, String>,
@@ -190,6 +195,8 @@ impl RuleSet {
         let mut pattern_lists: Vec<(PackLang, VariantIdx, Vec<String>, PatternText)> = Vec::new();
         let mut metric_list: Vec<(PackLang, VariantIdx, MetricRule)> = Vec::new();
         let mut code_list: Vec<(PackLang, VariantIdx, Box<dyn CodeRule>)> = Vec::new();
+        let mut model_list: Vec<(Lang, VariantIdx, ModelRule)> = Vec::new();
+        let trained = model_rule::collect_models(&packs)?;
         let mut lexicon_specs: BTreeMap<Lang, Vec<LexiconSpec>> = BTreeMap::new();
         let mut channels: BTreeMap<Channel, (ChannelPolicy, String)> = BTreeMap::new();
         let mut redirects = BTreeMap::new();
@@ -353,6 +360,10 @@ impl RuleSet {
                         }
                         code_list.push((lang, v, rule));
                     }
+                    Kind::Model => {
+                        let (l, rule) = model_rule::build(spec, lang, &trained, &at)?;
+                        model_list.push((l, v, rule));
+                    }
                 }
             }
         }
@@ -462,6 +473,7 @@ impl RuleSet {
             })
             .collect();
         let code = code_list.into_iter().map(|(l, v, c)| (l, vid(v), c)).collect();
+        let models = model_list.into_iter().map(|(l, v, m)| (l, vid(v), m)).collect();
 
         let lex = |l: Lang| {
             Lexicon::compile(lexicon_specs.get(&l).map(Vec::as_slice).unwrap_or_default())
@@ -481,6 +493,7 @@ impl RuleSet {
             patterns: to_array_p(pattern_matchers),
             metrics,
             code,
+            models,
             lexicons,
             policies,
             redirects,
@@ -566,6 +579,7 @@ impl RuleSet {
                 args: hit.args,
                 suggested_time: hit.suggested_time,
                 replacements: hit.replacements,
+                points: hit.points,
             });
         };
         let context_ok = |v: u32| {
@@ -624,6 +638,15 @@ impl RuleSet {
                         push(m.owner, Hit { span: Some(it), args: args.clone(), ..Hit::default() });
                     }
                 }
+            }
+        }
+        for (l, v, m) in &self.models {
+            if *l == lang
+                && on(*v)
+                && context_ok(*v)
+                && let Some(h) = m.check(a)
+            {
+                push(*v, h);
             }
         }
         for (l, v, rule) in &self.code {
@@ -722,6 +745,7 @@ fn check_rule(spec: &RuleSpec, at: &At<'_>) -> Result<(), PackError> {
         Kind::Pattern => &["patterns", "text"],
         Kind::Metric => &["when", "highlight"],
         Kind::Code => &["params"],
+        Kind::Model => &["params", "model"],
     };
     let present = [
         ("phrases", !spec.phrases.is_empty()),
@@ -730,6 +754,7 @@ fn check_rule(spec: &RuleSpec, at: &At<'_>) -> Result<(), PackError> {
         ("when", !spec.when.is_empty()),
         ("highlight", spec.highlight.is_some()),
         ("params", spec.params.is_some()),
+        ("model", spec.model.is_some()),
     ];
     for (field, is) in present {
         if is && !allowed.contains(&field) {
@@ -741,6 +766,7 @@ fn check_rule(spec: &RuleSpec, at: &At<'_>) -> Result<(), PackError> {
         Kind::Pattern => Some(("patterns", spec.patterns.is_empty())),
         Kind::Metric => Some(("when", spec.when.is_empty())),
         Kind::Code => None,
+        Kind::Model => Some(("model", spec.model.is_none())),
     };
     if let Some((field, true)) = required {
         return Err(at.err(field, "must list at least one entry"));
@@ -755,6 +781,9 @@ fn check_rule(spec: &RuleSpec, at: &At<'_>) -> Result<(), PackError> {
     }
     if spec.kind != Kind::Code {
         let mut names: Vec<&str> = vec!["match"];
+        if spec.kind == Kind::Model {
+            names.extend(model_rule::PLACEHOLDERS);
+        }
         names.extend(spec.when.iter().flat_map(|c| [c.metric.name(), c.metric.times_name()]));
         for name in placeholders(&spec.message) {
             if !names.contains(&name) {
