@@ -211,6 +211,14 @@ impl Engine {
             replacements: f.replacements.clone().unwrap_or_else(|| v.replacements.clone()),
             suggested_time: f.suggested_time.clone(),
             docs: format!("/v1/rules/{}", rule.id),
+            evidence: f
+                .evidence
+                .iter()
+                .map(|r| {
+                    let span = a.offsets.span(a.text, r.clone());
+                    crate::report::Evidence { excerpt: a.text[span.byte_start..span.byte_end].to_owned(), span }
+                })
+                .collect(),
         }
     }
 }

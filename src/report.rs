@@ -49,6 +49,17 @@ pub struct Warning {
     pub suggested_time: Option<String>,
     /// Where the rule's documentation is served.
     pub docs: String,
+    /// For the learned model's warnings: the stretches of text that weighed most,
+    /// strongest first (the first is `span`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+/// One stretch of text behind a warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub span: Span,
+    pub excerpt: String,
 }
 
 /// Points of one category: `points` found, `counted` after the category cap.

@@ -123,6 +123,7 @@ fn leave_one_source_out(cli: &Cli, loaded: &super::Loaded, rows: &[Labelled], ar
     for f in &args.train_with {
         always.extend(read_labelled(f)?);
     }
+    always.extend(crate::model::train::pack_examples(&crate::rules::RuleSet::with_builtin(Vec::new())?));
     let mut folds: Vec<(String, String)> = rows.iter().map(|r| (r.lang.clone(), r.source.clone())).collect();
     folds.sort();
     folds.dedup();

@@ -36,6 +36,8 @@ pub fn run(args: &TrainArgs) -> Result<Exit> {
     for f in &args.files {
         rows.extend(read_labelled(f)?);
     }
+    // The built-in packs' own examples are always part of the training data.
+    rows.extend(crate::model::train::pack_examples(&crate::rules::RuleSet::with_builtin(Vec::new())?));
     let langs = if args.languages.is_empty() {
         vec!["en".to_owned(), "de".to_owned(), "ar".to_owned()]
     } else {

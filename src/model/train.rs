@@ -66,6 +66,42 @@ pub fn describe(rows: &[&crate::eval::Labelled]) -> String {
     format!("{} posts ({b} broadcast, {} not) from {} sources", rows.len(), rows.len() - b, sources.len())
 }
 
+/// The packs' own examples as labelled rows (source `pack-examples`), written
+/// here in all three languages: what broadcast and bait rules must fire on is a
+/// broadcast; what any prose rule must pass is not. The model rules' own examples
+/// are left out, so they stay a test of the model rather than its homework.
+pub fn pack_examples(rules: &crate::rules::RuleSet) -> Vec<crate::eval::Labelled> {
+    use crate::pack::{Category, Kind};
+    let mut out = Vec::new();
+    for r in rules.rules() {
+        let prose = matches!(
+            r.category,
+            Category::Broadcast | Category::Bait | Category::Conversation | Category::Personalization
+        );
+        let selling = matches!(r.category, Category::Broadcast | Category::Bait);
+        for v in r.variants.iter().filter(|v| v.kind != Kind::Model && prose) {
+            let crate::lang::PackLang::Only(l) = v.lang else { continue };
+            let lists = [(selling, &v.examples.fire, crate::eval::Label::Broadcast), (true, &v.examples.pass, crate::eval::Label::Not)];
+            for (take, list, label) in lists {
+                if !take {
+                    continue;
+                }
+                for ex in list.iter() {
+                    out.push(crate::eval::Labelled {
+                        id: format!("{}:{}", r.id, out.len()),
+                        lang: l.code().to_owned(),
+                        source: "pack-examples".to_owned(),
+                        label,
+                        kind: None,
+                        text: ex.text().to_owned(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Fits the model of one language on the rows in that language, leaving out one
 /// source when asked (leave-one-source-out evaluation). `None` when the rows lack
 /// one of the two labels: nothing can be learned then.

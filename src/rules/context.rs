@@ -37,6 +37,8 @@ pub struct Hit {
     /// Points this finding is worth when the rule grades them (a model's
     /// confidence); `None`: the rule's points.
     pub points: Option<u32>,
+    /// Byte ranges of the text behind the finding, strongest first (model rules).
+    pub evidence: Vec<Range<usize>>,
 }
 
 impl Hit {

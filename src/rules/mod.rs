@@ -95,6 +95,8 @@ pub struct Finding {
     pub replacements: Option<Vec<String>>,
     /// Graded points (model rules); `None`: the rule's points.
     pub points: Option<u32>,
+    /// Byte ranges that weighed most (model rules), strongest first.
+    pub evidence: Vec<Range<usize>>,
 }
 
 /// A phrase as folded, as written, and its line in the pack.
@@ -580,6 +582,7 @@ impl RuleSet {
                 suggested_time: hit.suggested_time,
                 replacements: hit.replacements,
                 points: hit.points,
+                evidence: hit.evidence,
             });
         };
         let context_ok = |v: u32| {

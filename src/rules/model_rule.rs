@@ -96,12 +96,12 @@ impl ModelRule {
         if v.probability < self.threshold {
             return None;
         }
-        let span = v.cues.first().map(|(r, _)| a.orig_range(r.clone()));
-        let cues: Vec<String> = v.cues.iter().map(|(r, _)| format!("“{}”", &a.text[a.orig_range(r.clone())])).collect();
+        let evidence: Vec<_> = v.cues.iter().map(|(r, _)| a.orig_range(r.clone())).collect();
+        let cues: Vec<String> = evidence.iter().map(|r| format!("“{}”", &a.text[r.clone()])).collect();
         let graded = (f64::from(self.points) * (v.probability - self.threshold) / (1.0 - self.threshold)).round();
         let points = (graded as u32).clamp(1, self.points.max(1));
         Some(
-            Hit { span, points: Some(points), ..Hit::default() }
+            Hit { span: evidence.first().cloned(), evidence, points: Some(points), ..Hit::default() }
                 .arg("probability", format!("{:.0}%", v.probability * 100.0))
                 .arg("cues", if cues.is_empty() { "its overall wording".to_owned() } else { cues.join(", ") }),
         )
