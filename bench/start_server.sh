@@ -3,15 +3,20 @@
 #
 #   start_server OUT_DIR [serve flags...]
 #
-# Builds the release binary, starts `unbroadcast serve --no-config FLAGS` with its
-# standard output in OUT_DIR/stdout and its log in OUT_DIR/server.log, stops it
-# when the calling script exits, and sets SERVER (the pid) and URL (http://ADDR)
-# once it prints `listening on`. Exits with the log when it does not start.
+# Builds the release binary (unless SERVER_BIN names one to run instead),
+# starts `unbroadcast serve --no-config FLAGS` with its standard output in
+# OUT_DIR/stdout and its log in OUT_DIR/server.log, stops it when the calling
+# script exits, and sets SERVER (the pid) and URL (http://ADDR) once it prints
+# `listening on`. Exits with the log when it does not start.
 start_server() {
   local out=$1
   shift
-  cargo build --release --locked --quiet
-  ./target/release/unbroadcast serve --no-config "$@" >"$out/stdout" 2>"$out/server.log" &
+  local bin=${SERVER_BIN:-}
+  if [ -z "$bin" ]; then
+    cargo build --release --locked --quiet
+    bin=./target/release/unbroadcast
+  fi
+  "$bin" serve --no-config "$@" >"$out/stdout" 2>"$out/server.log" &
   SERVER=$!
   trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
   for _ in $(seq 200); do

@@ -1,8 +1,11 @@
 //! `unbroadcast rules [ID]`: what the loaded rules are, and one rule's full docs.
+//! A message with placeholders (`{match}`) is shown as it reads on the rule's own
+//! first firing example, the template beside it.
 
 use super::{Cli, Exit, build_engine, load_settings};
+use crate::Engine;
 use crate::pack::ExampleSpec;
-use crate::rules::RuleInfo;
+use crate::rules::{RuleInfo, RuleSet, Variant};
 use anyhow::{Result, bail};
 use clap::ValueEnum;
 use std::io::Write;
@@ -65,7 +68,7 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> Result<Exit> {
         }
         (RulesFormat::Text, Some(_)) => {
             for r in selected {
-                explain(&mut out, r)?;
+                explain(&mut out, &engine, r)?;
             }
         }
     }
@@ -73,7 +76,7 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> Result<Exit> {
     Ok(Exit::Clean)
 }
 
-fn explain(out: &mut dyn Write, r: &RuleInfo) -> std::io::Result<()> {
+fn explain(out: &mut dyn Write, engine: &Engine, r: &RuleInfo) -> std::io::Result<()> {
     let sev = format!("{:?}", r.severity).to_lowercase();
     writeln!(out, "{}\n{}", r.id, "=".repeat(r.id.len()))?;
     writeln!(
@@ -85,7 +88,13 @@ fn explain(out: &mut dyn Write, r: &RuleInfo) -> std::io::Result<()> {
         r.languages.join(", ")
     )?;
     let primary = r.primary();
-    writeln!(out, "What it flags\n  {}\n", primary.message)?;
+    writeln!(out, "What it flags")?;
+    match rendered(engine, r, primary) {
+        Some((message, ex)) => {
+            writeln!(out, "  {message}\n    on: {}\n    template: {}\n", example_line(ex), primary.message)?;
+        }
+        None => writeln!(out, "  {}\n", primary.message)?,
+    }
     writeln!(out, "Why it matters\n  {}\n", primary.why)?;
     writeln!(out, "What to do instead\n  {}\n", primary.suggestion)?;
     for reference in &primary.references {
@@ -100,8 +109,12 @@ fn explain(out: &mut dyn Write, r: &RuleInfo) -> std::io::Result<()> {
                 ("why", &v.why, &primary.why),
                 ("instead", &v.suggestion, &primary.suggestion),
             ] {
-                if own != shown {
-                    writeln!(out, "  {label}: {own}")?;
+                if own == shown {
+                    continue;
+                }
+                match rendered(engine, r, v).filter(|_| label == "flags") {
+                    Some((message, _)) => writeln!(out, "  {label}: {message}\n    template: {own}")?,
+                    None => writeln!(out, "  {label}: {own}")?,
                 }
             }
         }
@@ -120,6 +133,21 @@ fn explain(out: &mut dyn Write, r: &RuleInfo) -> std::io::Result<()> {
         }
     }
     writeln!(out)
+}
+
+/// A variant's message with its placeholders filled, as the engine words it on
+/// the first of the variant's firing examples that fires now, and that example;
+/// `None` for a message without placeholders (or no example that fires).
+fn rendered<'v>(engine: &Engine, r: &RuleInfo, v: &'v Variant) -> Option<(String, &'v ExampleSpec)> {
+    if !v.message.contains('{') {
+        return None;
+    }
+    let now = jiff::Timestamp::now();
+    v.examples.fire.iter().find_map(|ex| {
+        let report = engine.lint_request(RuleSet::example_request(v, ex), now).ok()?;
+        let w = report.warnings.into_iter().find(|w| w.rule == r.id)?;
+        Some((w.message, ex))
+    })
 }
 
 fn example_line(ex: &ExampleSpec) -> String {

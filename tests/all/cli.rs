@@ -273,6 +273,33 @@ fn rules_lists_and_explains() {
 }
 
 #[test]
+fn rules_show_messages_filled_in_on_an_example() {
+    let d = dir_with(&[]);
+    let r = run(d.path(), &["rules", "bait.tag"], b"");
+    let flags = r.stdout.split_once("What it flags\n").unwrap().1;
+    let lines: Vec<&str> = flags.lines().take(3).collect();
+    assert_eq!(lines[0], "  “Tag a friend who” asks people to tag others (tag baiting).", "{}", r.stdout);
+    assert!(lines[1].starts_with("    on: Tag a friend"), "{}", r.stdout);
+    assert_eq!(lines[2], "    template: “{match}” asks people to tag others (tag baiting).");
+    // Every rule's message reads filled in; only a template line (or an example
+    // that itself holds a placeholder) shows braces.
+    let placeholder = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
+    for cat in ["broadcast", "bait", "personalization", "conversation", "frequency", "repetition", "format"] {
+        let r = run(d.path(), &["rules", cat], b"");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        for block in r.stdout.split("What it flags\n").skip(1) {
+            let mut lines = block.lines();
+            let (message, on) = (lines.next().unwrap(), lines.next().unwrap());
+            let shown: Vec<&str> = placeholder.find_iter(message).map(|m| m.as_str()).collect();
+            assert!(shown.iter().all(|p| on.contains(p)), "{cat}: unfilled {shown:?} in {message:?}");
+        }
+        for line in r.stdout.lines().filter(|l| l.starts_with("  flags: ")) {
+            assert!(!placeholder.is_match(line), "{cat}: {line}");
+        }
+    }
+}
+
+#[test]
 fn a_closed_pipe_is_not_an_error() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_unbroadcast"))
         .args(["rules", "--format", "json"])

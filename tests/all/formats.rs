@@ -67,6 +67,16 @@ fn github() {
     insta::assert_snapshot!(out);
 }
 
+/// A reviewer reads both in CI logs: they end with the same count, in the same word.
+#[test]
+fn github_and_text_end_with_the_same_words() {
+    let (_, text) = lint_repo(&[]);
+    let (_, github) = lint_repo(&["--format", "github"]);
+    let last = |s: &str| s.lines().last().unwrap().to_owned();
+    assert!(last(&text).starts_with("Linted ") && last(&text).contains(" warnings"), "{}", last(&text));
+    assert_eq!(last(&github), format!("unbroadcast: {}", last(&text)));
+}
+
 #[test]
 fn statistics() {
     let (code, out) = lint_repo(&["--statistics"]);

@@ -7,6 +7,7 @@ mod cli;
 mod dropin;
 mod editor;
 mod engine;
+mod examples;
 mod formats;
 mod frequency;
 mod http;

@@ -10,16 +10,14 @@
 //! lines (GitHub only places columns within one line). Values are escaped as the
 //! Actions toolkit does: `%`, CR and LF everywhere, plus `:` and `,` in properties.
 
-use super::text::score_line;
+use super::text::{run_summary, score_line};
 use super::{Outcome, Region, region};
 use crate::pack::Severity;
 use crate::report::Verdict;
 use std::io::{self, Write};
 
 pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Result<()> {
-    let (mut posts, mut findings) = (0, 0);
     for o in outcomes {
-        posts += 1;
         match &o.result {
             Err(e) => {
                 let region = o.error_position(e).map(|(line, column)| match column {
@@ -32,13 +30,11 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
             }
             Ok(r) => {
                 for w in &r.warnings {
-                    findings += 1;
                     let place = Place { file: &o.path, region: region(o, w.span.as_ref()), title: &w.rule };
                     let message = format!("{} (+{} points)\n{}", w.message, w.points, w.suggestion);
                     command(out, level(w.severity), &place, &message)?;
                 }
                 for d in &o.diagnostics {
-                    findings += 1;
                     let place = Place { file: &o.path, region: region(o, Some(&d.span)), title: d.rule };
                     command(out, level(d.severity), &place, &format!("{}\n{}", d.message, d.suggestion))?;
                 }
@@ -57,13 +53,10 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
         }
     }
     if !quiet {
-        writeln!(out, "unbroadcast: {posts} post{} linted, {findings} finding{}.", s(posts), s(findings))?;
+        // The same words as the text format's last line: warnings, not "findings".
+        writeln!(out, "unbroadcast: {}", run_summary(outcomes))?;
     }
     Ok(())
-}
-
-fn s(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn level(s: Severity) -> &'static str {

@@ -53,8 +53,6 @@ impl<'a> From<&'a Diagnostic> for Shown<'a> {
 }
 
 pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Result<()> {
-    let mut counts = [0usize; 3];
-    let (mut warnings, mut errors, mut unused) = (0, 0, 0);
     for o in outcomes {
         let at = match o.line {
             Some(l) => format!("{}:{l}", o.path),
@@ -62,7 +60,6 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
         };
         match &o.result {
             Err(e) => {
-                errors += 1;
                 let at = match o.error_position(e) {
                     Some((l, Some(c))) => format!("{}:{l}:{c}", o.path),
                     Some((l, None)) => format!("{}:{l}", o.path),
@@ -72,14 +69,11 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
                 writeln!(out, "{at}: error: {ptr}{}", e.message)?;
             }
             Ok(r) => {
-                counts[r.verdict as usize] += 1;
-                warnings += r.warnings.len();
                 let map = o.source.as_deref().map(|s| (s, file_offsets(s)));
                 let source = map.as_ref().map(|(s, m)| (*s, m));
                 for w in &r.warnings {
                     finding(out, &at, o.line.is_some(), &Shown::from(w), source, quiet)?;
                 }
-                unused += o.diagnostics.len();
                 for d in &o.diagnostics {
                     finding(out, &at, false, &Shown::from(d), source, quiet)?;
                 }
@@ -90,20 +84,37 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
         }
     }
     if !quiet {
-        let posts = counts.iter().sum::<usize>() + errors;
-        writeln!(
-            out,
-            "Linted {posts} post{}: {} pass, {} review, {} block; {warnings} warning{}{}{}.",
-            plural(posts),
-            counts[0],
-            counts[1],
-            counts[2],
-            plural(warnings),
-            if unused > 0 { format!("; {unused} unused disable{}", plural(unused)) } else { String::new() },
-            if errors > 0 { format!("; {errors} could not be linted") } else { String::new() }
-        )?;
+        writeln!(out, "{}", run_summary(outcomes))?;
     }
     Ok(())
+}
+
+/// The run's last line, in every format for people and CI logs (`text`,
+/// `github`): `Linted 9 posts: 2 pass, 6 review, 1 block; 31 warnings; 1 unused disable.`
+pub fn run_summary(outcomes: &[Outcome]) -> String {
+    let mut counts = [0usize; 3];
+    let (mut warnings, mut errors, mut unused) = (0, 0, 0);
+    for o in outcomes {
+        match &o.result {
+            Err(_) => errors += 1,
+            Ok(r) => {
+                counts[r.verdict as usize] += 1;
+                warnings += r.warnings.len();
+                unused += o.diagnostics.len();
+            }
+        }
+    }
+    let posts = outcomes.len();
+    format!(
+        "Linted {posts} post{}: {} pass, {} review, {} block; {warnings} warning{}{}{}.",
+        plural(posts),
+        counts[0],
+        counts[1],
+        counts[2],
+        plural(warnings),
+        if unused > 0 { format!("; {unused} unused disable{}", plural(unused)) } else { String::new() },
+        if errors > 0 { format!("; {errors} could not be linted") } else { String::new() }
+    )
 }
 
 fn plural(n: usize) -> &'static str {

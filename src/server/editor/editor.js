@@ -69,6 +69,18 @@ const el = (tag, props = {}, ...children) => {
   for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
   return e;
 };
+// Text from the writer or a pack (an excerpt, a replacement, a message in Arabic)
+// set inside an English sentence is isolated, so its direction cannot pull the
+// sentence's quotes, colon or ellipsis to the wrong end: `bdi` where the sentence
+// is built from elements, FSI … PDI (U+2068, U+2069) where it is one string.
+const bdi = (text) => el('bdi', { text });
+const iso = (text) => `\u2068${text}\u2069`;
+/** A warning's message with the draft's words in it (“{match}”) isolated. */
+const messageNodes = (w) => {
+  const k = w.excerpt ? w.message.indexOf(w.excerpt) : -1;
+  if (k < 0) return [w.message];
+  return [w.message.slice(0, k), bdi(w.excerpt), w.message.slice(k + w.excerpt.length)];
+};
 
 const app = $('app');
 const draft = $('draft');
@@ -546,14 +558,14 @@ function warningItem(w, i, report) {
       type: 'button', class: 'w-jump', 'data-i': i, title: 'Select these words in the draft',
       onclick: () => selectWarning(i),
     },
-    el('span', { class: 'w-message', text: w.message }),
+    el('span', { class: 'w-message', dir: 'auto' }, messageNodes(w)),
     el('span', { class: 'visually-hidden', text: ` Select in the draft${where ? `, ${where}` : ''}.` }),
     where ? el('span', { class: 'w-excerpt', 'aria-hidden': 'true', text: ` · ${where}` }) : null));
   } else {
-    li.append(el('p', { class: 'w-message', text: w.message }), el('p', { class: 'hint', text: 'About the whole post.' }));
+    li.append(el('p', { class: 'w-message', dir: 'auto' }, messageNodes(w)), el('p', { class: 'hint', text: 'About the whole post.' }));
   }
-  if (doc && doc.why) li.append(el('p', { class: 'w-why' }, el('strong', { text: 'Why it matters: ' }), doc.why));
-  if (w.suggestion) li.append(el('p', { class: 'w-suggestion' }, el('strong', { text: 'Try: ' }), w.suggestion));
+  if (doc && doc.why) li.append(el('p', { class: 'w-why' }, el('strong', { text: 'Why it matters: ' }), bdi(doc.why)));
+  if (w.suggestion) li.append(el('p', { class: 'w-suggestion' }, el('strong', { text: 'Try: ' }), bdi(w.suggestion)));
   if (w.suggested_time) {
     const { zone } = entryZone();
     li.append(el('p', { class: 'w-time' },
@@ -563,10 +575,10 @@ function warningItem(w, i, report) {
   const actions = el('div', { class: 'w-actions' });
   if (w.span && Array.isArray(w.replacements)) {
     for (const rep of w.replacements) {
-      const label = rep === '' ? `Remove “${w.excerpt}”` : `Replace with “${rep}”`;
+      const label = rep === '' ? ['Remove “', bdi(w.excerpt), '”'] : ['Replace with “', bdi(rep), '”'];
       actions.append(el('button', {
-        type: 'button', class: 'apply', 'data-i': i, dir: 'auto',
-        'aria-label': rep === '' ? label : `Replace “${w.excerpt}” with “${rep}”`,
+        type: 'button', class: 'apply', 'data-i': i,
+        'aria-label': rep === '' ? `Remove “${iso(w.excerpt)}”` : `Replace “${iso(w.excerpt)}” with “${iso(rep)}”`,
         onclick: () => applyReplacement(i, rep),
       }, label));
     }
@@ -856,14 +868,14 @@ function updateNotes() {
   $('scheduled-hint').textContent = at ? `${at}, in ${zone} (${whose}).` : `Empty: now. Times are in ${zone} (${whose}).`;
   const tz = $('aud-timezone').value.trim();
   const bits = [$('aud-description').value.trim(), $('aud-locale').value.trim(), tz].filter(Boolean);
-  $('audience-note').textContent = bits.length ? `— ${bits.join(' · ')}` : '— anyone';
+  $('audience-note').textContent = bits.length ? `— ${bits.map(iso).join(' · ')}` : '— anyone';
   const author = $('reply-author').value.trim();
-  $('reply-note').textContent = author || $('reply-text').value.trim() ? `— ${author || 'someone'}` : '';
+  $('reply-note').textContent = author || $('reply-text').value.trim() ? `— ${author ? iso(author) : 'someone'}` : '';
   const n = state.history.length;
   $('history-note').textContent = n ? `(${n})` : '(none)';
   $('h-at-hint').textContent = `In ${zone} (${whose}).`;
   if (tz && !validZone(tz)) {
-    $('aud-timezone-hint').firstChild.textContent = `“${tz}” is not a time zone this browser knows; times are taken in ${myZone}. `;
+    $('aud-timezone-hint').firstChild.textContent = `“${iso(tz)}” is not a time zone this browser knows; times are taken in ${myZone}. `;
   } else {
     $('aud-timezone-hint').firstChild.textContent = 'For quiet hours and the time a post goes out. ';
   }
@@ -887,14 +899,14 @@ function parseHistory(raw) {
     const n = k + 1;
     if (!item || typeof item !== 'object' || Array.isArray(item)) throw new Error(`Post ${n} is not an object.`);
     for (const key of Object.keys(item)) {
-      if (!HISTORY_FIELDS.has(key)) throw new Error(`Post ${n} has a field “${key}”; posts have only id, text, channel and at.`);
+      if (!HISTORY_FIELDS.has(key)) throw new Error(`Post ${n} has a field “${iso(key)}”; posts have only id, text, channel and at.`);
     }
     if (typeof item.at !== 'string') throw new Error(`Post ${n} has no “at”: when it went out, such as 2026-05-04T09:30:00+02:00.`);
     if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/.test(item.at) || Number.isNaN(Date.parse(item.at))) {
-      throw new Error(`Post ${n}: “${item.at}” is not a time with an offset, such as 2026-05-04T09:30:00+02:00.`);
+      throw new Error(`Post ${n}: “${iso(item.at)}” is not a time with an offset, such as 2026-05-04T09:30:00+02:00.`);
     }
     if (item.channel !== undefined && item.channel !== null && !(item.channel in CHANNELS)) {
-      throw new Error(`Post ${n}: “${item.channel}” is not a channel; use one of ${Object.keys(CHANNELS).join(', ')}.`);
+      throw new Error(`Post ${n}: “${iso(item.channel)}” is not a channel; use one of ${Object.keys(CHANNELS).join(', ')}.`);
     }
     for (const key of ['id', 'text']) {
       if (item[key] !== undefined && item[key] !== null && typeof item[key] !== 'string') throw new Error(`Post ${n}: “${key}” must be text.`);
@@ -917,7 +929,7 @@ function renderHistory() {
     const text = h.text ? (h.text.length > 140 ? `${h.text.slice(0, 140)}…` : h.text) : '(no text)';
     ol.append(el('li', {},
       el('div', {},
-        el('div', { class: 'h-meta', text: `${ch} · ${when}${h.id ? ` · ${h.id}` : ''}` }),
+        el('div', { class: 'h-meta' }, `${ch} · ${when}`, h.id ? [' · ', bdi(h.id)] : null),
         el('div', { class: 'h-text', dir: 'auto', text })),
       el('button', {
         type: 'button', 'aria-label': `Remove post ${k + 1} (${ch}, ${when})`,
