@@ -81,7 +81,10 @@ pub fn pack_examples(rules: &crate::rules::RuleSet) -> Vec<crate::eval::Labelled
         let selling = matches!(r.category, Category::Broadcast | Category::Bait);
         for v in r.variants.iter().filter(|v| v.kind != Kind::Model && prose) {
             let crate::lang::PackLang::Only(l) = v.lang else { continue };
-            let lists = [(selling, &v.examples.fire, crate::eval::Label::Broadcast), (true, &v.examples.pass, crate::eval::Label::Not)];
+            let lists = [
+                (selling, &v.examples.fire, crate::eval::Label::Broadcast),
+                (true, &v.examples.pass, crate::eval::Label::Not),
+            ];
             for (take, list, label) in lists {
                 if !take {
                     continue;

@@ -179,6 +179,12 @@ fn malformed_packs_are_refused_with_file_rule_and_field() {
         (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz unique\"]\n{}", RULE_TAIL.replace("fire = [\"a\"]", "fire = []")), vec!["bait.extra", "examples"]),
         // an example that is not a valid request
         (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz unique\"]\n{}", RULE_TAIL.replace("fire = [\"a\"]", "fire = [{ text = \"a\", channel = \"myspace\" }]")), vec!["bait.extra", "examples.fire[0]", "myspace"]),
+        // unbalanced phrase grammar, on the phrase's own line
+        (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\n  \"zzz ok\",\n  \"(zzz|yyy unique\",\n]\n{RULE_TAIL}"), vec!["extra/bad.toml:10", "bait.extra", "phrases", "never closed"]),
+        // a grammar that multiplies out past the cap
+        (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"(a|b|c|d|e|f|g|h|i|j) (a|b|c|d|e|f|g|h|i|j) (a|b|c|d|e|f|g|h|i|j) (zz|yy|xx)\"]\n{RULE_TAIL}"), vec!["extra/bad.toml:8", "bait.extra", "2000"]),
+        // unbalanced `unless`
+        (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz unique\"]\nunless = [\"[please\"]\n{RULE_TAIL}"), vec!["extra/bad.toml:9", "bait.extra", "unless"]),
         // not TOML at all
         ("this is = = not toml".to_owned(), vec!["extra/bad.toml:1"]),
         // unknown pack language
