@@ -8,6 +8,7 @@
 pub mod code;
 pub mod context;
 pub mod fingerprint;
+mod fit;
 mod grammar;
 mod matchers;
 mod model_rule;
@@ -645,7 +646,14 @@ impl RuleSet {
         let stopped = self.unless[slot].owners_present(a);
         for (v, r) in declared {
             if on(v) && context_ok(v) && !stopped.contains(&v) {
-                push(v, Hit::at(r));
+                let (ri, vi) = self.variants[v as usize];
+                let reps = &self.rules[ri].variants[vi].replacements;
+                if reps.is_empty() {
+                    push(v, Hit::at(r));
+                } else {
+                    let (span, list) = fit::fit(a.text, r, lang, reps);
+                    push(v, Hit { replacements: Some(list), ..Hit::at(span) });
+                }
             }
         }
         for (l, m) in &self.metrics {
