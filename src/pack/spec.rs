@@ -214,6 +214,10 @@ pub struct RuleSpec {
     pub context: Context,
     #[serde(default)]
     pub phrases: Vec<Spanned<String>>,
+    /// Phrases that, anywhere in the post, stop the rule (a request for help is
+    /// not bait: "please share if you have seen our dog").
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
     #[serde(default)]
     pub patterns: Vec<Spanned<String>>,
     #[serde(default)]

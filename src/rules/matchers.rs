@@ -7,6 +7,7 @@
 
 use crate::analysis::Analysis;
 use crate::pack::{Condition, Highlight, Metric, PatternText};
+use crate::text::blind::Blind;
 use crate::text::boundaries_ok;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet};
@@ -38,15 +39,27 @@ impl PhraseMatcher {
     /// are reduced to the longest.
     pub fn find(&self, a: &Analysis<'_>, out: &mut Vec<(u32, Range<usize>)>) {
         let Some(ac) = &self.ac else { return };
-        let text = &a.norm.text;
+        // Phrases match on the punctuation-blind view, so a comma or a dash between
+        // words never defeats them; spans are mapped back to the folded text.
+        let blind = Blind::new(&a.norm.text);
+        let text = &blind.text;
         let lang = a.language.code;
         let first = out.len();
         for m in ac.find_overlapping_iter(text) {
             if boundaries_ok(text, m.range(), lang) {
-                out.push((self.owners[m.pattern().as_usize()], m.range()));
+                out.push((self.owners[m.pattern().as_usize()], blind.folded_range(m.range())));
             }
         }
         dedupe_overlaps(out, first);
+    }
+
+    /// The variants with at least one phrase in the post (for `unless`).
+    pub fn owners_present(&self, a: &Analysis<'_>) -> Vec<u32> {
+        let mut hits = Vec::new();
+        self.find(a, &mut hits);
+        let mut owners: Vec<u32> = hits.into_iter().map(|(v, _)| v).collect();
+        owners.dedup();
+        owners
     }
 }
 

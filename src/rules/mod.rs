@@ -8,6 +8,8 @@
 pub mod code;
 pub mod context;
 pub mod fingerprint;
+mod fit;
+mod grammar;
 mod matchers;
 mod model_rule;
 pub mod schedule;
@@ -24,6 +26,7 @@ use crate::pack::{
     Severity,
 };
 use crate::policy::{ChannelPolicy, Policies};
+use crate::text::blind::blind_str;
 use crate::text::normalize_str;
 use code::CodeRule;
 use matchers::{MetricRule, PatternMatcher, PhraseMatcher, check_pattern};
@@ -111,6 +114,8 @@ pub struct RuleSet {
     /// Flat table: variant id → (rule index, variant index).
     variants: Vec<(usize, usize)>,
     phrases: [PhraseMatcher; 4],
+    /// Per language, the `unless` phrases that stop their variant.
+    unless: [PhraseMatcher; 4],
     /// Any, en, de, ar.
     patterns: [PatternMatcher; 4],
     metrics: Vec<(PackLang, MetricRule)>,
@@ -194,6 +199,7 @@ impl RuleSet {
         let mut by_id: HashMap<String, usize> = HashMap::new();
         // Declarative parts, gathered per variant before the matchers are built.
         let mut phrase_lists: Vec<(PackLang, VariantIdx, Vec<PhraseEntry>)> = Vec::new();
+        let mut unless_lists: Vec<(PackLang, VariantIdx, Vec<PhraseEntry>)> = Vec::new();
         let mut pattern_lists: Vec<(PackLang, VariantIdx, Vec<String>, PatternText)> = Vec::new();
         let mut metric_list: Vec<(PackLang, VariantIdx, MetricRule)> = Vec::new();
         let mut code_list: Vec<(PackLang, VariantIdx, Box<dyn CodeRule>)> = Vec::new();
@@ -312,19 +318,22 @@ impl RuleSet {
                 let v = VariantIdx { rule: ri, variant: rules[ri].variants.len() - 1 };
                 match spec.kind {
                     Kind::Phrases => {
-                        let mut list = Vec::new();
-                        for p in &spec.phrases {
-                            let folded = normalize_str(p.get_ref());
-                            if folded.is_empty() {
-                                return Err(at.err_at(
-                                    pack.line(p.span().start),
-                                    "phrases",
-                                    format!("'{}' has no letters to match", p.get_ref()),
-                                ));
-                            }
-                            list.push((folded, p.get_ref().clone(), pack.line(p.span().start)));
-                        }
+                        let list = compile_phrases(
+                            &spec.phrases,
+                            "phrases",
+                            |o| pack.line(o),
+                            |line, field, msg| at.err_at(line, field, msg),
+                        )?;
                         phrase_lists.push((lang, v, list));
+                        let unless = compile_phrases(
+                            &spec.unless,
+                            "unless",
+                            |o| pack.line(o),
+                            |line, field, msg| at.err_at(line, field, msg),
+                        )?;
+                        if !unless.is_empty() {
+                            unless_lists.push((lang, v, unless));
+                        }
                     }
                     Kind::Pattern => {
                         let mut res = Vec::new();
@@ -455,6 +464,20 @@ impl RuleSet {
         for set in &phrase_sets {
             phrase_matchers.push(PhraseMatcher::new(set).map_err(|e| build_err("phrases", e))?);
         }
+        // `unless` phrases: one automaton per language; the same phrase may stop
+        // several rules.
+        let mut unless_sets: Vec<Vec<(String, u32)>> = vec![Vec::new(); 4];
+        for (lang, v, list) in &unless_lists {
+            for (slot, l) in SLOTS.iter().enumerate() {
+                if lang.applies_to(*l) {
+                    unless_sets[slot].extend(list.iter().map(|(folded, _, _)| (folded.clone(), vid(*v))));
+                }
+            }
+        }
+        let mut unless_matchers = Vec::with_capacity(4);
+        for set in &unless_sets {
+            unless_matchers.push(PhraseMatcher::new(set).map_err(|e| build_err("unless", e))?);
+        }
         // One pattern set per pack language: language-independent patterns are
         // compiled once, not once per language.
         let mut pattern_matchers = Vec::with_capacity(4);
@@ -492,6 +515,7 @@ impl RuleSet {
             rules,
             variants,
             phrases: to_array(phrase_matchers),
+            unless: to_array(unless_matchers),
             patterns: to_array_p(pattern_matchers),
             metrics,
             code,
@@ -619,9 +643,17 @@ impl RuleSet {
         // Several patterns (or phrases) of one rule may match the same words:
         // report each stretch of text once per rule, the longest match.
         matchers::dedupe_overlaps(&mut declared, 0);
+        let stopped = self.unless[slot].owners_present(a);
         for (v, r) in declared {
-            if on(v) && context_ok(v) {
-                push(v, Hit::at(r));
+            if on(v) && context_ok(v) && !stopped.contains(&v) {
+                let (ri, vi) = self.variants[v as usize];
+                let reps = &self.rules[ri].variants[vi].replacements;
+                if reps.is_empty() {
+                    push(v, Hit::at(r));
+                } else {
+                    let (span, list) = fit::fit(a.text, r, lang, reps);
+                    push(v, Hit { replacements: Some(list), ..Hit::at(span) });
+                }
             }
         }
         for (l, m) in &self.metrics {
@@ -715,6 +747,33 @@ impl RuleSet {
     }
 }
 
+/// Expands and folds the phrases of one field: each written phrase (with its
+/// `(a|b)` and `[a]` grammar) becomes the punctuation-blind folded phrases it
+/// stands for, each with its written form and line.
+fn compile_phrases(
+    written: &[toml::Spanned<String>],
+    field: &str,
+    line_of: impl Fn(usize) -> usize,
+    err: impl Fn(usize, &str, String) -> PackError,
+) -> Result<Vec<PhraseEntry>, PackError> {
+    let mut list = Vec::new();
+    for p in written {
+        let at = line_of(p.span().start);
+        let expanded = grammar::expand(p.get_ref()).map_err(|e| err(at, field, e))?;
+        if expanded.is_empty() {
+            return Err(err(at, field, format!("'{}' has no letters to match", p.get_ref())));
+        }
+        for e in expanded {
+            let folded = blind_str(&normalize_str(&e));
+            if folded.is_empty() {
+                return Err(err(at, field, format!("'{}' has no letters to match", p.get_ref())));
+            }
+            list.push((folded, e, at));
+        }
+    }
+    Ok(list)
+}
+
 /// Where a variant sits before the rules are sorted.
 #[derive(Debug, Clone, Copy)]
 struct VariantIdx {
@@ -744,7 +803,7 @@ fn check_rule(spec: &RuleSpec, at: &At<'_>) -> Result<(), PackError> {
         }
     }
     let allowed: &[&str] = match spec.kind {
-        Kind::Phrases => &["phrases"],
+        Kind::Phrases => &["phrases", "unless"],
         Kind::Pattern => &["patterns", "text"],
         Kind::Metric => &["when", "highlight"],
         Kind::Code => &["params"],
@@ -752,6 +811,7 @@ fn check_rule(spec: &RuleSpec, at: &At<'_>) -> Result<(), PackError> {
     };
     let present = [
         ("phrases", !spec.phrases.is_empty()),
+        ("unless", !spec.unless.is_empty()),
         ("patterns", !spec.patterns.is_empty()),
         ("text", spec.text.is_some()),
         ("when", !spec.when.is_empty()),

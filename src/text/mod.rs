@@ -1,6 +1,7 @@
 //! Text primitives shared by analysis, rules and output: offsets, the folded
 //! matching form, and emoji recognition.
 
+pub mod blind;
 pub mod emoji;
 pub mod graphemes;
 pub mod normalize;

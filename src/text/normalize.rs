@@ -47,8 +47,21 @@ pub fn at_word_boundaries(text: &str, range: std::ops::Range<usize>) -> bool {
 }
 
 /// Arabic attaches conjunctions and prepositions to the next word (و "and",
-/// ف "so", ب "with", ل "for", ك "like"): a phrase still matches behind them.
-const ARABIC_PROCLITICS: [&str; 11] = ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"];
+/// ف "so", ب "with", ل "for", ك "like") and the article ال (ل + ال is written
+/// لل): a phrase still matches behind them.
+const ARABIC_PROCLITICS: [&str; 21] = [
+    "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "ال", "وال", "فال", "بال", "كال", "لل", "وبال", "ولل",
+    "فلل", "فبال",
+];
+
+/// Attached pronouns (ـه ـها ـهم ـكم ـنا ـي …): "عرضنا" is "our offer", so a
+/// phrase ending in a word still matches with one attached, but only with exactly
+/// one of these after it, never inside a longer unrelated word.
+const ARABIC_ENCLITICS: [&str; 12] = ["ه", "ها", "هم", "هن", "هما", "كم", "كن", "كما", "نا", "ي", "ك", "ني"];
+
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
+}
 
 /// Word boundaries, relaxed on the left for Arabic proclitics.
 pub fn boundaries_ok(text: &str, range: std::ops::Range<usize>, lang: crate::lang::Lang) -> bool {
@@ -59,15 +72,22 @@ pub fn boundaries_ok(text: &str, range: std::ops::Range<usize>, lang: crate::lan
         return false;
     }
     let m = &text[range.clone()];
-    let right_ok =
-        !m.chars().next_back().is_some_and(is_word_char) || !text[range.end..].chars().next().is_some_and(is_word_char);
+    let tail = &text[range.end..];
+    let word_end = tail.char_indices().find(|&(_, c)| !is_word_char(c)).map_or(tail.len(), |(i, _)| i);
+    let suffix = &tail[..word_end];
+    let right_ok = !m.chars().next_back().is_some_and(is_word_char)
+        || suffix.is_empty()
+        || (m.chars().next_back().is_some_and(is_arabic_letter) && ARABIC_ENCLITICS.contains(&suffix));
     if !right_ok {
         return false;
     }
     let head = &text[..range.start];
     let word_start =
         head.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(range.start, |(i, _)| i);
-    ARABIC_PROCLITICS.contains(&&head[word_start..])
+    let prefix = &head[word_start..];
+    prefix.is_empty()
+        || !m.chars().next().is_some_and(is_word_char)
+        || (m.chars().next().is_some_and(is_arabic_letter) && ARABIC_PROCLITICS.contains(&prefix))
 }
 
 /// Letters, digits and the underscore (which joins words in hashtags and handles).

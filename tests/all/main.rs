@@ -22,3 +22,4 @@ mod serve;
 mod server;
 mod source_map;
 mod support;
+mod triplets;

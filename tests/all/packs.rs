@@ -179,6 +179,12 @@ fn malformed_packs_are_refused_with_file_rule_and_field() {
         (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz unique\"]\n{}", RULE_TAIL.replace("fire = [\"a\"]", "fire = []")), vec!["bait.extra", "examples"]),
         // an example that is not a valid request
         (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz unique\"]\n{}", RULE_TAIL.replace("fire = [\"a\"]", "fire = [{ text = \"a\", channel = \"myspace\" }]")), vec!["bait.extra", "examples.fire[0]", "myspace"]),
+        // unbalanced phrase grammar, on the phrase's own line
+        (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\n  \"zzz ok\",\n  \"(zzz|yyy unique\",\n]\n{RULE_TAIL}"), vec!["extra/bad.toml:10", "bait.extra", "phrases", "never closed"]),
+        // a grammar that multiplies out past the cap
+        (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"(a|b|c|d|e|f|g|h|i|j) (a|b|c|d|e|f|g|h|i|j) (a|b|c|d|e|f|g|h|i|j) (zz|yy|xx)\"]\n{RULE_TAIL}"), vec!["extra/bad.toml:8", "bait.extra", "2000"]),
+        // unbalanced `unless`
+        (format!("{RULE_HEAD}id = \"bait.extra\"\ncategory = \"bait\"\nkind = \"phrases\"\nphrases = [\"zzz unique\"]\nunless = [\"[please\"]\n{RULE_TAIL}"), vec!["extra/bad.toml:9", "bait.extra", "unless"]),
         // not TOML at all
         ("this is = = not toml".to_owned(), vec!["extra/bad.toml:1"]),
         // unknown pack language
@@ -232,4 +238,83 @@ fn the_documented_pack_loads_and_its_examples_hold() {
 #[test]
 fn every_builtin_pattern_compiles_with_its_guard() {
     engine().rules().compile_all_patterns().unwrap();
+}
+
+/// Fragments a replacement must not leave beside it: the subject of the phrase
+/// it replaced, or the connector that tied that phrase to the rest (issue 12).
+fn leftovers(lang: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    match lang {
+        "en" => (&["we're", "we are", "we", "i'm", "i am"], &["that", "about"]),
+        "de" => (&["wir sind", "wir", "ich bin"], &["dass"]),
+        "ar" => (&["نحن"], &["عن"]),
+        _ => (&[], &[]),
+    }
+}
+
+#[test]
+fn every_replacement_fits_its_fire_examples() {
+    let e = engine();
+    let mut failures = Vec::new();
+    let mut applied = 0;
+    for rule in e.rules().rules() {
+        for v in rule.variants.iter().filter(|v| !v.replacements.is_empty()) {
+            for ex in &v.examples.fire {
+                let report = e.lint_request(RuleSet::example_request(v, ex), now()).unwrap();
+                let text = ex.text();
+                for w in report.warnings.iter().filter(|w| w.rule == rule.id) {
+                    let Some(span) = &w.span else { continue };
+                    let (before, after) = (&text[..span.byte_start], &text[span.byte_end..]);
+                    let (subjects, connectors) = leftovers(report.language.code.code());
+                    for rep in &w.replacements {
+                        applied += 1;
+                        let out = format!("{before}{rep}{after}");
+                        let low_before = before.to_lowercase();
+                        let low_after = after.to_lowercase();
+                        let mut bad = Vec::new();
+                        if subjects.iter().any(|s| {
+                            low_before.trim_end().ends_with(s)
+                                && !low_before.trim_end()[..low_before.trim_end().len() - s.len()]
+                                    .ends_with(char::is_alphanumeric)
+                        }) {
+                            bad.push("leaves the subject before it");
+                        }
+                        if connectors.iter().any(|c| {
+                            low_after
+                                .trim_start()
+                                .strip_prefix(c)
+                                .is_some_and(|r| !r.starts_with(char::is_alphanumeric))
+                        }) {
+                            bad.push("leaves a connector after it");
+                        }
+                        for d in [",,", ", ,", ": :", "::", ",.", ":,", ",:", "،،", "  "] {
+                            if out.contains(d) && !text.contains(d) {
+                                bad.push("doubles punctuation or spaces");
+                            }
+                        }
+                        let starts_sentence =
+                            before.trim_end().is_empty() || before.trim_end().ends_with(['.', '!', '?', '\n']);
+                        let first = out[before.len()..].trim_start().chars().next();
+                        let was_upper =
+                            text[before.len()..].trim_start().chars().next().is_some_and(char::is_uppercase);
+                        if starts_sentence && was_upper && first.is_some_and(char::is_lowercase) {
+                            bad.push("loses the capital at the sentence start");
+                        }
+                        if out.trim_start().starts_with([',', ':', ';', '،']) {
+                            bad.push("starts with punctuation");
+                        }
+                        if !bad.is_empty() {
+                            failures.push(format!(
+                                "{} ({}): {text:?} → {out:?}: {}",
+                                rule.id,
+                                v.source,
+                                bad.join(", ")
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(applied > 5, "only {applied} replacements were tried");
+    assert!(failures.is_empty(), "{} replacements do not fit:\n{}", failures.len(), failures.join("\n"));
 }
