@@ -49,8 +49,9 @@ fn lints_a_post_file_with_file_positions() {
     let d = dir_with(&[("posts/launch.md", BROADCAST)]);
     let r = run(d.path(), &["lint", "posts/launch.md"], b"");
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    // Line 4 of the file (after three front matter lines), column of the phrase.
-    assert!(r.stdout.contains("posts/launch.md:4:7: broadcast.announcement"), "{}", r.stdout);
+    // Line 4 of the file (after three front matter lines), column of the phrase
+    // (the announcement span starts at its subject, "We're").
+    assert!(r.stdout.contains("posts/launch.md:4:1: broadcast.announcement"), "{}", r.stdout);
     assert!(r.stdout.contains("posts/launch.md:4:52: broadcast.hard-sell"), "{}", r.stdout);
     assert!(r.stdout.contains("^^^^^^^^"), "{}", r.stdout);
 }

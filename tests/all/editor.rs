@@ -588,7 +588,7 @@ impl Browser {
         let marked = Self::marked(&p);
         for (rule, words) in [
             ("broadcast.announcement", "Big news"),
-            ("broadcast.announcement", "thrilled to announce"),
+            ("broadcast.announcement", "We're thrilled to announce"),
             ("broadcast.hard-sell", "Shop now"),
             ("broadcast.hard-sell", "limited time offer"),
             ("format.hashtag-stuffing", "#autumn #sale"),
@@ -707,7 +707,7 @@ impl Browser {
         assert_eq!(p["text"], AR_DRAFT);
         let marked = Self::marked(&p);
         for (rule, words) in [
-            ("broadcast.announcement", "يسعدنا أن نعلن"),
+            ("broadcast.announcement", "يسعدنا أن نعلن عن"),
             ("broadcast.hard-sell", "اشترِ الآن"),
             ("broadcast.hard-sell", "عرض لفترة محدودة"),
         ] {
