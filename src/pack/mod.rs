@@ -34,6 +34,8 @@ pub fn builtin_sources() -> Vec<PackSource> {
 
 /// Every `*.toml` file under `dir` (recursively, sorted by path). The caller does
 /// the I/O here so the core stays free of it; this helper lives beside the format.
+/// Only regular files (or links to them) are read: a FIFO or socket named
+/// `*.toml` would block the read forever, so it is skipped.
 pub fn read_dir_sources(dir: &Path) -> Result<Vec<PackSource>, PackError> {
     let mut files = Vec::new();
     collect(dir, &mut files).map_err(|e| PackError::io(dir, &e))?;
@@ -59,7 +61,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let p = e?.path();
         if p.is_dir() {
             collect(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "toml") {
+        } else if p.extension().is_some_and(|x| x == "toml") && p.is_file() {
             out.push(p);
         }
     }

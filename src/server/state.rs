@@ -14,7 +14,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// How to build the engine: settings plus the extra pack directories. Kept so a
@@ -135,6 +136,9 @@ pub struct Reloaded {
     pub previous_rules_version: String,
     pub rules: usize,
     pub changed: bool,
+    /// A reload started later had already installed its packs: this one's build
+    /// was dropped.
+    pub superseded: bool,
 }
 
 /// Shared by all workers.
@@ -147,6 +151,10 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     pub metrics: Metrics,
     ready: AtomicBool,
+    /// Reloads started so far (each takes the next number).
+    reload_tickets: AtomicU64,
+    /// The ticket of the reload whose packs are serving (0: the start-up build).
+    installed_ticket: Mutex<u64>,
 }
 
 impl AppState {
@@ -171,6 +179,8 @@ impl AppState {
             cors_origins: settings.cors_origins.clone(),
             metrics,
             ready: AtomicBool::new(true),
+            reload_tickets: AtomicU64::new(0),
+            installed_ticket: Mutex::new(0),
         })
     }
 
@@ -181,21 +191,50 @@ impl AppState {
 
     /// Builds a new engine from the packs on disk and swaps it in. On error the
     /// old engine keeps serving. Blocking: reads files and compiles.
+    ///
+    /// Reloads may overlap (two admins, a SIGHUP during a request); the one
+    /// *started* last wins: each takes a ticket when it starts, and a build is
+    /// installed only if no later-started reload has installed one already, so
+    /// a slow early build that finishes last cannot bring back packs that are no
+    /// longer on disk.
     pub fn reload(&self) -> Result<Reloaded, LoadError> {
-        let previous = self.loaded.load().engine.rules().version().to_owned();
-        let built = self.spec.build();
+        let ticket = self.reload_ticket();
+        self.reload_with(ticket, || self.spec.build())
+    }
+
+    /// [`reload`](Self::reload) with its ticket and build given (tests drive the order).
+    pub fn reload_with(
+        &self,
+        ticket: u64,
+        build: impl FnOnce() -> Result<Loaded, LoadError>,
+    ) -> Result<Reloaded, LoadError> {
+        let built = build();
         self.metrics.reload(built.is_ok());
         let loaded = built?;
-        let set = loaded.engine.rules();
+        let mut installed = self.installed_ticket.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let serving = self.loaded.load_full();
+        let previous = serving.engine.rules().version().to_owned();
+        let superseded = *installed > ticket;
+        // A superseded build is dropped: the answer tells what keeps serving.
+        let set = if superseded { serving.engine.rules() } else { loaded.engine.rules() };
         let out = Reloaded {
             rules_version: set.version().to_owned(),
             changed: set.version() != previous,
             previous_rules_version: previous,
             rules: set.rules().len(),
+            superseded,
         };
-        self.metrics.rules_loaded(out.rules, &out.rules_version);
-        self.loaded.store(Arc::new(loaded));
+        if !superseded {
+            *installed = ticket;
+            self.metrics.rules_loaded(out.rules, &out.rules_version);
+            self.loaded.store(Arc::new(loaded));
+        }
         Ok(out)
+    }
+
+    /// A ticket for [`reload_with`](Self::reload_with), in start order.
+    pub fn reload_ticket(&self) -> u64 {
+        self.reload_tickets.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     /// Whether `/readyz` says yes: false once shutdown has begun.

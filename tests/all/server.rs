@@ -799,3 +799,50 @@ fn no_input_makes_a_5xx() {
         assert!(a.status < 500, "{text:?}: {}", a.text());
     }
 }
+
+/// Two reloads in flight: the one started last wins, even when the earlier one
+/// finishes after it (before, the last to *finish* won and could bring back
+/// packs no longer on disk).
+#[test]
+fn overlapping_reloads_keep_the_one_started_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = EngineSpec { pack_dirs: vec![dir.path().to_owned()], ..EngineSpec::default() };
+    let state = state_from(&default_settings(), spec.clone());
+    let old_packs = spec.build().unwrap();
+    let old_version = old_packs.engine.rules().version().to_owned();
+    std::fs::write(dir.path().join("extra.toml"), EXTRA_PACK).unwrap();
+
+    let early = state.reload_ticket();
+    let late = state.reload_ticket();
+    // The later reload reads the new packs and finishes first.
+    let a = state.reload_with(late, || spec.build()).unwrap();
+    assert!(!a.superseded && a.changed, "{a:?}");
+    let new_version = a.rules_version.clone();
+    assert_ne!(new_version, old_version);
+    // The earlier one, slow, finishes with what it read before the change.
+    let b = state.reload_with(early, || Ok(old_packs)).unwrap();
+    assert!(b.superseded && !b.changed, "{b:?}");
+    assert_eq!(b.rules_version, new_version);
+    assert_eq!(state.loaded().engine.rules().version(), new_version);
+    // A reload started after both still installs.
+    assert!(!state.reload().unwrap().superseded);
+}
+
+/// A FIFO named `*.toml` in a packs directory used to hang the reload (and the
+/// CLI's `--packs`) on its read; it is not a regular file and is skipped.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_packs_dir_does_not_hang_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("extra.toml"), EXTRA_PACK).unwrap();
+    let fifo = dir.path().join("stuck.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let spec = EngineSpec { pack_dirs: vec![dir.path().to_owned()], ..EngineSpec::default() };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(spec.build().map(|l| l.engine.rules().rules().iter().any(|r| r.id == "broadcast.synergize")));
+    });
+    let got = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the pack build returned");
+    assert!(got.unwrap(), "the regular pack beside the FIFO is read");
+}
