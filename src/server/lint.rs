@@ -66,33 +66,46 @@ pub async fn batch(
     .await
     .inspect_err(|e| state.metrics.rejected(e.code.slug()))?;
 
+    // A full batch is up to a second of CPU: lint it on the blocking pool so the
+    // I/O workers keep answering probes and single lints meanwhile.
+    let st = state.clone();
+    let (results, counts) = web::block(move || lint_batch(&st, requests)).await.map_err(|e| {
+        tracing::error!(error = %e, "the batch task failed");
+        ApiError::new(Code::Internal, "the batch could not run")
+    })?;
+    let [errors, pass, review, block] = counts;
+    let drafts = results.len();
+    let mut res = json_response(&BatchResponse { results })?;
+    res.extensions_mut().insert(Summary::Batch { drafts, errors, pass, review, block });
+    Ok(res)
+}
+
+/// Lints every entry of a batch, in order; the counts are errors, pass, review, block.
+fn lint_batch(state: &AppState, requests: Vec<serde_json::Value>) -> (Vec<Entry>, [usize; 4]) {
     let loaded = state.loaded();
     let now = Timestamp::now();
-    let (mut errors, mut pass, mut review, mut block) = (0, 0, 0, 0);
-    let results: Vec<Entry> = requests
+    let mut counts = [0usize; 4];
+    let results = requests
         .into_iter()
         .enumerate()
         .map(|(i, v)| match lint_value(&loaded.engine, v, now) {
             Ok(r) => {
                 state.metrics.report(&r);
-                match r.verdict {
-                    Verdict::Pass => pass += 1,
-                    Verdict::Review => review += 1,
-                    Verdict::Block => block += 1,
-                }
+                counts[match r.verdict {
+                    Verdict::Pass => 1,
+                    Verdict::Review => 2,
+                    Verdict::Block => 3,
+                }] += 1;
                 Entry::Report(Box::new(r))
             }
             Err(e) => {
                 state.metrics.rejected(e.code.slug());
-                errors += 1;
+                counts[0] += 1;
                 Entry::Error(e.problem(&format!("/requests/{i}")))
             }
         })
         .collect();
-    let drafts = results.len();
-    let mut res = json_response(&BatchResponse { results })?;
-    res.extensions_mut().insert(Summary::Batch { drafts, errors, pass, review, block });
-    Ok(res)
+    (results, counts)
 }
 
 /// The `requests` array of a batch body, checked like a request is: unknown
