@@ -2,8 +2,9 @@
 //! method and status, latency per route, findings per rule, verdicts, rejected
 //! drafts by problem type, and the loaded rules.
 //!
-//! Labels are bounded: routes are patterns (`/v1/rules/{id}`, never the id), rule
-//! ids come from the loaded packs, problem types from one table.
+//! Labels are bounded: routes are patterns (`/v1/rules/{id}`, never the id),
+//! methods are the nine of RFC 9110 or `other` (HTTP lets a client make one up),
+//! rule ids come from the loaded packs, problem types from one table.
 
 use crate::report::Report;
 use prometheus::{
@@ -71,7 +72,7 @@ impl Metrics {
     /// One answered request.
     pub fn request(&self, route: &str, method: &str, status: u16, seconds: f64) {
         let mut buf = itoa_status(status);
-        self.requests.with_label_values(&[route, method, status_str(&mut buf)]).inc();
+        self.requests.with_label_values(&[route, method_label(method), status_str(&mut buf)]).inc();
         self.latency.with_label_values(&[route]).observe(seconds);
     }
 
@@ -108,6 +109,12 @@ impl Metrics {
     }
 }
 
+/// The method as a label: a standard one as it is, any other as `other`.
+fn method_label(method: &str) -> &str {
+    const KNOWN: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+    if KNOWN.contains(&method) { method } else { "other" }
+}
+
 /// A status code as three ASCII digits, without allocating.
 fn itoa_status(status: u16) -> [u8; 3] {
     let s = status.min(999);
@@ -136,5 +143,10 @@ mod tests {
         assert!(text.contains("unbroadcast_rules_loaded 43"));
         assert!(text.contains(r#"unbroadcast_rules_info{rules_version="def"} 1"#));
         assert!(!text.contains(r#"rules_version="abc""#), "an old version is not reported");
+        // A client picks the method; one it makes up must not become a new series.
+        m.request("unmatched", &"M".repeat(5000), 405, 0.0001);
+        m.request("unmatched", "BREW", 405, 0.0001);
+        let text = m.render().unwrap();
+        assert!(text.contains(r#"unbroadcast_http_requests_total{method="other",route="unmatched",status="405"} 2"#));
     }
 }

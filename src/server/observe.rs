@@ -5,7 +5,9 @@
 //!
 //! Drafts are unpublished content, so the log line carries counts, rule ids,
 //! verdicts and problem types — never a draft's text, a reply's text, history
-//! texts or audience descriptions. Health probes and scrapes log at debug, so a
+//! texts or audience descriptions. What the client chooses and we do log (a
+//! pointer naming an unknown key, the method) goes through [`clip`], so a line
+//! stays short whatever was sent. Health probes and scrapes log at debug, so a
 //! load balancer polling every second does not drown the log.
 
 use super::error::ApiError;
@@ -17,6 +19,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
+use std::borrow::Cow;
 use std::time::Instant;
 use tracing::Instrument as _;
 use tracing_subscriber::EnvFilter;
@@ -24,6 +27,19 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt as _;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// How much of a client-chosen string a log line keeps, in characters.
+pub const LOG_CLIP: usize = 200;
+
+/// `s` for a log line: whole when it is at most `max` characters, else its first
+/// `max` characters, an ellipsis and its length (a 4 MB unknown key once made a
+/// 4 MB line).
+pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some((cut, _)) => Cow::Owned(format!("{}… ({} bytes)", &s[..cut], s.len())),
+    }
+}
 
 /// Routes whose requests log at debug.
 const QUIET_ROUTES: &[&str] = &["/healthz", "/readyz", "/metrics"];
@@ -96,7 +112,8 @@ pub async fn observe(
             if let Some(state) = &state {
                 state.metrics.request("unmatched", method.as_str(), status, start.elapsed().as_secs_f64());
             }
-            tracing::info!(parent: &span, method = method.as_str(), status, error = %e, "request");
+            let (method, error) = (clip(method.as_str(), LOG_CLIP), e.to_string());
+            tracing::info!(parent: &span, method = &*method, status, error = &*clip(&error, LOG_CLIP), "request");
             return Err(e);
         }
     };
@@ -113,12 +130,14 @@ pub async fn observe(
 
     let _entered = span.enter();
     let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-    let method = method.as_str();
+    let method = clip(method.as_str(), LOG_CLIP);
+    let method = &*method;
     let problem = res.response().error().and_then(|e| e.as_error::<ApiError>());
     if QUIET_ROUTES.contains(&route) {
         tracing::debug!(method, route, status, micros, "request");
     } else if let Some(p) = problem {
-        let pointer = p.pointer.as_deref();
+        let pointer = p.pointer.as_deref().map(|p| clip(p, LOG_CLIP));
+        let pointer = pointer.as_deref();
         tracing::info!(method, route, status, micros, problem = p.code.slug(), pointer, "request");
     } else {
         match res.response().extensions().get::<Summary>() {
@@ -191,5 +210,12 @@ mod tests {
         let ids: std::collections::HashSet<String> = (0..1000).map(|_| new_id()).collect();
         assert_eq!(ids.len(), 1000);
         assert!(ids.iter().all(|i| uuid::Uuid::parse_str(i).is_ok_and(|u| u.get_version_num() == 4)));
+    }
+
+    #[test]
+    fn clipped_strings_keep_their_start_and_say_their_length() {
+        assert_eq!(clip("/post/chanel", 200), "/post/chanel");
+        assert_eq!(clip(&"ä".repeat(5), 5), "ä".repeat(5));
+        assert_eq!(clip(&"ä".repeat(6), 5), format!("{}… (12 bytes)", "ä".repeat(5)));
     }
 }

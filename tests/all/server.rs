@@ -713,6 +713,33 @@ async fn logs_never_contain_draft_text() {
     }
 }
 
+/// What a client chooses — an unknown key (so the pointer), the method — is cut to
+/// 200 characters in the log, with its length. Before, a 200 KB key made a 200 KB
+/// log line (and a 4 MB one in a batch).
+#[actix_web::test]
+async fn client_chosen_strings_are_cut_in_the_log() {
+    let captured = Captured::default();
+    let subscriber = unbroadcast::server::observe::subscriber(LogFormat::Json, "info", captured.clone()).unwrap();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = web_test::init_service(create_app(state_with(&default_settings()))).await;
+    let key = "k".repeat(200_000);
+    let body = format!(r#"{{"post":{{"text":"hi","{key}":1}}}}"#);
+    let a = call(&app, post_raw("/v1/lint", Some("application/json"), body)).await;
+    assert_eq!((a.status, a.problem()), (422, "unknown-field"));
+    assert_eq!(a.json["pointer"].as_str().map(str::len), Some(200_006), "the answer keeps the whole pointer");
+    let method = actix_web::http::Method::from_bytes("M".repeat(5000).as_bytes()).unwrap();
+    let a = call_unchecked(&app, web_test::TestRequest::default().method(method).uri("/v1/lint").to_request()).await;
+    assert_eq!(a.status, 405);
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(log.lines().count(), 2, "{log}");
+    for line in log.lines() {
+        assert!(line.len() < 1000, "a {} byte log line: {}…", line.len(), &line[..300]);
+    }
+    assert!(log.contains("kkk… (200006 bytes)"), "{log}");
+    assert!(log.contains("MMM… (5000 bytes)"), "{log}");
+}
+
 /// Whatever a client sends, the answer is below 500 and the server lives on.
 #[test]
 fn no_input_makes_a_5xx() {
