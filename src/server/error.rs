@@ -28,6 +28,8 @@ pub enum Code {
     /// The body could not be read (cut short, or a transfer error).
     UnreadableBody,
     Unauthorized,
+    /// A CORS preflight for an origin, method or header the settings do not allow.
+    CorsRefused,
     NotFound,
     RuleNotFound,
     MethodNotAllowed,
@@ -45,10 +47,11 @@ pub enum Code {
 
 impl Code {
     /// Every code, for documentation and for the test that `openapi.yaml` knows them all.
-    pub const ALL: [Code; 26] = [
+    pub const ALL: [Code; 27] = [
         Code::MalformedJson,
         Code::UnreadableBody,
         Code::Unauthorized,
+        Code::CorsRefused,
         Code::NotFound,
         Code::RuleNotFound,
         Code::MethodNotAllowed,
@@ -80,6 +83,7 @@ impl Code {
             Code::MalformedJson => "malformed-json",
             Code::UnreadableBody => "unreadable-body",
             Code::Unauthorized => "unauthorized",
+            Code::CorsRefused => "cors-refused",
             Code::NotFound => "not-found",
             Code::RuleNotFound => "rule-not-found",
             Code::MethodNotAllowed => "method-not-allowed",
@@ -98,6 +102,11 @@ impl Code {
         match self {
             Code::MalformedJson | Code::UnreadableBody => StatusCode::BAD_REQUEST,
             Code::Unauthorized => StatusCode::UNAUTHORIZED,
+            // Not 400: the preflight is well-formed and understood; the origin (or
+            // method, or header) is refused by policy, RFC 9110 §15.5.4. Browsers
+            // fail any preflight that is not 2xx (Fetch, "CORS-preflight fetch"), so
+            // they behave the same.
+            Code::CorsRefused => StatusCode::FORBIDDEN,
             Code::NotFound | Code::RuleNotFound => StatusCode::NOT_FOUND,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -116,6 +125,7 @@ impl Code {
             Code::MalformedJson => "Malformed JSON",
             Code::UnreadableBody => "Unreadable request body",
             Code::Unauthorized => "Missing or invalid credentials",
+            Code::CorsRefused => "Cross-origin request refused",
             Code::NotFound => "Not found",
             Code::RuleNotFound => "No such rule",
             Code::MethodNotAllowed => "Method not allowed",

@@ -16,6 +16,7 @@ pub mod lint;
 pub mod metrics;
 pub mod observe;
 pub mod ops;
+pub mod refusal;
 pub mod rules;
 pub mod settings;
 pub mod state;

@@ -103,7 +103,7 @@ pub async fn observe(
     let method = req.method().clone();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let span = tracing::info_span!("request", id = %id);
-    let mut res = match next.call(req).instrument(span.clone()).await {
+    let res = match next.call(req).instrument(span.clone()).await {
         Ok(r) => r,
         Err(e) => {
             // Handlers turn their errors into responses; only a middleware's error
@@ -117,6 +117,8 @@ pub async fn observe(
             return Err(e);
         }
     };
+    // Before the request id goes on: a refusal re-made as a problem needs one too.
+    let mut res = super::refusal::adopt(res);
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }

@@ -72,7 +72,7 @@ where
 }
 
 /// Sends `req` without the contract check (for answers the contract does not
-/// cover, such as CORS refusals made by the CORS layer).
+/// cover, such as the CORS layer's answer to a preflight it allows).
 pub async fn call_unchecked<S, B>(app: &S, req: actix_http::Request) -> Answer
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,

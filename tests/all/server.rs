@@ -636,6 +636,42 @@ async fn cors_is_off_by_default_and_follows_the_settings() {
     assert!(a.status < 500);
 }
 
+/// A preflight the CORS settings refuse (origin, method or header not allowed) is
+/// a problem like every other refusal: 403 `cors-refused`, with a request id.
+/// Before, actix-cors answered a bare 400 in plain text. A request that is not a
+/// preflight is served whatever its origin, only without CORS headers: the
+/// browser, not the server, keeps the page from reading it.
+#[actix_web::test]
+async fn refused_preflights_are_problems() {
+    let settings = ServerSettings { cors_origins: vec!["https://app.example.com".into()], ..ServerSettings::default() };
+    let app = web_test::init_service(create_app(state_with(&settings))).await;
+    let preflight = |origin: &str, method: &str, headers: &str| {
+        web_test::TestRequest::default()
+            .method(actix_web::http::Method::OPTIONS)
+            .uri("/v1/lint")
+            .insert_header(("origin", origin))
+            .insert_header(("access-control-request-method", method))
+            .insert_header(("access-control-request-headers", headers))
+            .insert_header(("x-request-id", "cors-1"))
+            .to_request()
+    };
+    for (origin, method, headers) in [
+        ("https://evil.example", "POST", "content-type"),
+        ("https://app.example.com", "DELETE", "content-type"),
+        ("https://app.example.com", "POST", "x-made-up"),
+    ] {
+        let a = call(&app, preflight(origin, method, headers)).await;
+        assert_eq!((a.status, a.problem()), (403, "cors-refused"), "{origin} {method} {headers}: {}", a.text());
+        assert_eq!(a.content_type(), "application/problem+json");
+        assert_eq!(a.header("x-request-id"), Some("cors-1"));
+        assert!(a.header("access-control-allow-origin").is_none());
+    }
+    let mut r = post_json("/v1/lint", &json!({"post": {"text": "Hi Anna!"}}));
+    r.headers_mut().insert("origin".parse().unwrap(), "https://evil.example".parse().unwrap());
+    let a = call(&app, r).await;
+    assert_eq!((a.status, a.header("access-control-allow-origin")), (200, None), "served, without CORS headers");
+}
+
 /// A writer the log subscriber appends to, for reading back what was logged.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
