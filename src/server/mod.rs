@@ -1,7 +1,9 @@
 //! The HTTP service (`unbroadcast serve`): a thin shell over [`crate::Engine`] for
 //! scheduling tools that lint a post before they publish it. It sits in their
 //! publish path, so it answers fast, the same way every time, and never falls
-//! over on what a client sends: every failure is a 4xx problem document.
+//! over on what a client sends: every failure the app answers is a 4xx problem
+//! document. (Requests the HTTP/1 parser refuses never reach the app; actix-http
+//! answers those itself, and [`codec_log`] keeps their log lines in bounds.)
 //!
 //! [`ENDPOINTS`] is the route table; [`create_app`] builds the app from it for
 //! both [`run`] and the tests, and a test holds it against `openapi.yaml`. To add
@@ -10,6 +12,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod codec_log;
 pub mod editor;
 pub mod error;
 pub mod lint;

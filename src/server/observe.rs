@@ -10,6 +10,7 @@
 //! stays short whatever was sent. Health probes and scrapes log at debug, so a
 //! load balancer polling every second does not drown the log.
 
+use super::codec_log::{CodecLog, is_codec};
 use super::error::ApiError;
 use super::settings::LogFormat;
 use super::state::AppState;
@@ -21,10 +22,12 @@ use actix_web::middleware::Next;
 use actix_web::{Error, web};
 use std::borrow::Cow;
 use std::time::Instant;
+use tracing::Dispatch;
 use tracing::Instrument as _;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::layer::{Layer as _, SubscriberExt as _};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -166,33 +169,34 @@ pub async fn observe(
     Ok(res)
 }
 
-/// The subscriber the service logs through, writing to `writer` (stderr in
-/// production, a buffer in tests).
-pub fn subscriber<W>(
-    format: LogFormat,
-    filter: &str,
-    writer: W,
-) -> Result<Box<dyn tracing::Subscriber + Send + Sync>, String>
+/// The dispatch the service logs through, writing to `writer` (stderr in
+/// production, a buffer in tests). actix-http's complaints about connections go
+/// through [`CodecLog`] instead of straight to the output.
+pub fn subscriber<W>(format: LogFormat, filter: &str, writer: W) -> Result<Dispatch, String>
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
     let filter = EnvFilter::try_new(filter).map_err(|e| format!("server.log_level: {e}"))?;
     let registry = tracing_subscriber::registry().with(filter);
+    let not_codec = filter_fn(|meta| !is_codec(meta));
+    // Built per format, not boxed: a box would not pass the dispatch on to
+    // CodecLog. CodecLog goes last, so the output layer is done with an event
+    // (and its filter's state) before CodecLog logs again.
     Ok(match format {
         LogFormat::Human => {
             let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            Box::new(registry.with(tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(ansi)))
+            let fmt = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(ansi);
+            Dispatch::new(registry.with(fmt.with_filter(not_codec)).with(CodecLog::default()))
         }
-        LogFormat::Json => Box::new(
-            registry.with(
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_current_span(true)
-                    .with_span_list(false)
-                    .with_writer(writer),
-            ),
-        ),
+        LogFormat::Json => {
+            let fmt = tracing_subscriber::fmt::layer()
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_span_list(false)
+                .with_writer(writer);
+            Dispatch::new(registry.with(fmt.with_filter(not_codec)).with(CodecLog::default()))
+        }
     })
 }
 

@@ -7,7 +7,7 @@
 //! actix extractors, so no extractor error reaches a client; if one is ever
 //! added, map its error here. Refusals by the HTTP/1 codec (a broken request
 //! line or header, a head too large or too slow) happen before the app runs and
-//! cannot be re-made.
+//! cannot be re-made: see [`super::codec_log`].
 
 use super::error::{ApiError, Code};
 use actix_cors::CorsError;

@@ -703,7 +703,7 @@ async fn logs_never_contain_draft_text() {
     for format in [LogFormat::Human, LogFormat::Json] {
         let captured = Captured::default();
         let subscriber = unbroadcast::server::observe::subscriber(format, "info", captured.clone()).unwrap();
-        let _guard = tracing::subscriber::set_default(subscriber);
+        let _guard = tracing::dispatcher::set_default(&subscriber);
         let app = web_test::init_service(create_app(state_with(&default_settings()))).await;
         let body = json!({
             "post": {"text": "SECRET-DRAFT-Shop now, limited time offer!", "reply_to": {"author": "@anna", "text": "SECRET-REPLY"}},
@@ -756,7 +756,7 @@ async fn logs_never_contain_draft_text() {
 async fn client_chosen_strings_are_cut_in_the_log() {
     let captured = Captured::default();
     let subscriber = unbroadcast::server::observe::subscriber(LogFormat::Json, "info", captured.clone()).unwrap();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::dispatcher::set_default(&subscriber);
     let app = web_test::init_service(create_app(state_with(&default_settings()))).await;
     let key = "k".repeat(200_000);
     let body = format!(r#"{{"post":{{"text":"hi","{key}":1}}}}"#);
@@ -774,6 +774,52 @@ async fn client_chosen_strings_are_cut_in_the_log() {
     }
     assert!(log.contains("kkk… (200006 bytes)"), "{log}");
     assert!(log.contains("MMM… (5000 bytes)"), "{log}");
+}
+
+/// Requests the HTTP/1 codec refuses — a broken header, a head over the size
+/// limit — never reach the app; actix-http answers them itself (400, 431, with
+/// an empty body: no user code runs there). Each one used to write an ERROR line,
+/// so any client could fill the log with errors. Now they are warnings, at most
+/// ten a minute; the rest go to debug, counted.
+#[test]
+fn codec_refusals_warn_at_a_bounded_rate() {
+    use std::io::{Read as _, Write as _};
+    let dir = tempfile::tempdir().unwrap();
+    let server = crate::serve::start(
+        dir.path(),
+        &["--no-config", "--bind", "127.0.0.1:0", "--log-level", "info,unbroadcast=debug"],
+        &[],
+    );
+    let exchange = |raw: &[u8]| {
+        let mut s = std::net::TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        let _ = s.write_all(raw);
+        let mut got = Vec::new();
+        // A refused head can be answered before it is read whole; the connection
+        // may then be reset after the answer.
+        let _ = s.read_to_end(&mut got);
+        let got = String::from_utf8_lossy(&got).into_owned();
+        got.split(' ').nth(1).and_then(|c| c.parse::<u16>().ok()).unwrap_or(0)
+    };
+    for _ in 0..30 {
+        assert_eq!(exchange(b"GET /healthz HTTP/1.1\r\nHost: x\r\nBroken Header\r\n\r\n"), 400);
+    }
+    let big = format!("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(200_000));
+    assert_eq!(exchange(big.as_bytes()), 431);
+    assert_eq!(exchange(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 200);
+
+    let mut child = server.child;
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    child.wait().unwrap();
+    let log = server.stderr.join().unwrap();
+    assert!(!log.lines().any(|l| l.contains(" ERROR ")), "no client makes an ERROR line:\n{log}");
+    let refusals: Vec<&str> = log.lines().filter(|l| l.contains("refused by the HTTP layer")).collect();
+    let warns = refusals.iter().filter(|l| l.contains(" WARN ")).count();
+    let debugs = refusals.iter().filter(|l| l.contains(" DEBUG ")).count();
+    assert_eq!((warns, debugs), (10, 21), "{log}");
+    assert!(refusals.iter().any(|l| l.contains("suppressed=21")), "the count of lines kept from warn: {log}");
+    assert!(refusals.iter().any(|l| l.contains("message head is too large")), "{log}");
 }
 
 /// Whatever a client sends, the answer is below 500 and the server lives on.
