@@ -99,7 +99,7 @@ fn the_actions_lint_step_runs() {
         "posts at review fail the step: {stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("::warning file=posts/en/2026-05-04-spring-menu.md,line=9,col=7,"), "{stdout}");
+    assert!(stdout.contains("::warning file=posts/en/2026-05-04-spring-menu.md,line=9,col=1,endLine=9,endColumn=26,title=broadcast.announcement::"), "{stdout}");
     let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
 }
