@@ -112,7 +112,7 @@ fn config_prints_the_effective_settings() {
     assert!(r.stdout.contains("unbroadcast.toml, with defaults filled in"), "{}", r.stdout);
     let toml_text: String = r.stdout.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n");
     let v: toml::Table = toml::from_str(&toml_text).unwrap();
-    assert_eq!(v["lint"]["thresholds"]["review"].as_integer(), Some(20), "defaults are filled in");
+    assert_eq!(v["lint"]["thresholds"]["review"].as_integer(), Some(15), "defaults are filled in");
     assert_eq!(v["lint"]["ignore"][0].as_str(), Some("format.emoji-wall"));
     assert_eq!(v["channels"]["linkedin"]["daily"].as_integer(), Some(2), "the override");
     assert_eq!(v["channels"]["linkedin"]["limit"].as_integer(), Some(3000), "the pack's value");
