@@ -7,14 +7,15 @@
 use crate::support::engine;
 use std::path::Path;
 use unbroadcast::cli::eval::{read_labelled, run_outcomes};
+use unbroadcast::cli::train::{MODEL_FILE, TrainArgs};
 use unbroadcast::eval::{CONVERSATIONAL_SOURCES, evaluate};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/dev.jsonl");
 const QUALITY_DOC: &str = include_str!("../../docs/quality.md");
 
-/// Issue 7: at most 10% of conversational posts in review, 2% blocked.
-const MAX_CONVERSATIONAL_FPR_REVIEW: f64 = 0.10;
-const MAX_CONVERSATIONAL_FPR_BLOCK: f64 = 0.02;
+/// Issue 11: at most 3% of conversational posts in review, 0.5% blocked.
+const MAX_CONVERSATIONAL_FPR_REVIEW: f64 = 0.03;
+const MAX_CONVERSATIONAL_FPR_BLOCK: f64 = 0.005;
 
 /// `<!-- auc-floor en=0.80 de=0.88 ar=0.81 -->` from docs/quality.md.
 fn auc_floors(doc: &str) -> Vec<(String, f64)> {
@@ -66,4 +67,31 @@ fn default_packs_hold_the_recorded_quality() {
         failures.push(format!("conversational FPR at block {block:.3} > {MAX_CONVERSATIONAL_FPR_BLOCK}"));
     }
     assert!(failures.is_empty(), "quality on the dev corpus regressed:\n{}", failures.join("\n"));
+}
+
+/// The shipped `rules/<lang>/voice-model.toml` are exactly what `unbroadcast
+/// train` makes from the corpus, the seeds and the packs' own examples
+/// (docs/quality.md, "Reproduce"): a pack edit that changes the examples without
+/// retraining fails here instead of shipping a model nobody can rebuild.
+#[test]
+fn the_shipped_models_are_what_train_makes() {
+    let corpus = Path::new(CORPUS);
+    if !corpus.exists() {
+        crate::support::skip_unless_ci("the model reproduction test", &format!("there is no dev corpus at {CORPUS}"));
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![corpus.to_path_buf()];
+    files.extend(["en", "de", "ar"].map(|l| root.join(format!("data/seed/seed-{l}.jsonl"))));
+    let out = tempfile::tempdir().unwrap();
+    let args = TrainArgs { files, out: out.path().to_path_buf(), languages: Vec::new(), leave_out: None };
+    unbroadcast::cli::train::run(&args).expect("training runs");
+    for lang in ["en", "de", "ar"] {
+        let made = std::fs::read_to_string(out.path().join(lang).join(MODEL_FILE)).unwrap();
+        let shipped = std::fs::read_to_string(root.join("rules").join(lang).join(MODEL_FILE)).unwrap();
+        assert!(
+            made == shipped,
+            "rules/{lang}/{MODEL_FILE} is not what `unbroadcast train` makes now; retrain (docs/quality.md, Reproduce)"
+        );
+    }
 }
