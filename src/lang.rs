@@ -43,6 +43,15 @@ impl Lang {
         })
     }
 
+    /// What goes between the items of a list in a message: Arabic has its own
+    /// comma (U+060C).
+    pub fn list_separator(self) -> &'static str {
+        match self {
+            Lang::Ar => "، ",
+            _ => ", ",
+        }
+    }
+
     /// Whether the language's script has letter case (shouting only exists there).
     pub fn has_case(self) -> bool {
         !matches!(self, Lang::Ar)

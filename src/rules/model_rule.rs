@@ -28,6 +28,13 @@ struct Params {
     /// Probability at which the rule fires.
     #[serde(default = "default_threshold")]
     threshold: f64,
+    /// What `{cues}` says when no n-gram stands out, in the pack's language.
+    #[serde(default = "default_no_cues")]
+    no_cues: String,
+}
+
+fn default_no_cues() -> String {
+    "its overall wording".to_owned()
 }
 
 fn default_threshold() -> f64 {
@@ -40,6 +47,8 @@ pub(super) struct ModelRule {
     model: Arc<Model>,
     threshold: f64,
     points: u32,
+    lang: Lang,
+    no_cues: String,
 }
 
 pub(super) fn collect_models(packs: &[Pack]) -> Result<Trained, PackError> {
@@ -86,7 +95,14 @@ pub(super) fn build(
     if !(p.threshold > 0.0 && p.threshold < 1.0) {
         return Err(at.err("params", "threshold is a probability between 0 and 1"));
     }
-    Ok((l, ModelRule { model: Arc::clone(model), threshold: p.threshold, points: spec.points }))
+    let rule = ModelRule {
+        model: Arc::clone(model),
+        threshold: p.threshold,
+        points: spec.points,
+        lang: l,
+        no_cues: p.no_cues,
+    };
+    Ok((l, rule))
 }
 
 impl ModelRule {
@@ -103,7 +119,10 @@ impl ModelRule {
         Some(
             Hit { span: evidence.first().cloned(), evidence, points: Some(points), ..Hit::default() }
                 .arg("probability", format!("{:.0}%", v.probability * 100.0))
-                .arg("cues", if cues.is_empty() { "its overall wording".to_owned() } else { cues.join(", ") }),
+                .arg(
+                    "cues",
+                    if cues.is_empty() { self.no_cues.clone() } else { cues.join(self.lang.list_separator()) },
+                ),
         )
     }
 }
