@@ -192,13 +192,7 @@ impl Engine {
         let v = &rule.variants[f.variant];
         let span = f.span.clone().map(|r| a.offsets.span(a.text, r));
         let excerpt = span.map(|s| a.text[s.byte_start..s.byte_end].to_owned());
-        let mut message = v.message.clone();
-        if let Some(e) = &excerpt {
-            message = message.replace("{match}", e);
-        }
-        for (k, val) in &f.args {
-            message = message.replace(&format!("{{{k}}}"), val);
-        }
+        let message = fill(&v.message, excerpt.as_deref(), &f.args);
         Warning {
             rule: rule.id.clone(),
             category: rule.category,
@@ -221,6 +215,35 @@ impl Engine {
                 .collect(),
         }
     }
+}
+
+/// A message template with `{match}` and the finding's own `{name}`s filled in,
+/// in one pass; a placeholder without a value stays as written.
+fn fill(template: &str, excerpt: Option<&str>, args: &[(&'static str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let v =
+                if name == "match" { excerpt } else { args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str()) };
+            v.map(|v| (v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whole-post findings first, then by position, then by rule id.
@@ -257,6 +280,13 @@ fn enabled_set(n: usize, select: Option<&[Vec<usize>]>, ignore: &[Vec<usize>], b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_fill_in_one_pass() {
+        let args = [("n", "3".to_owned()), ("cues", "“{n}”".to_owned())];
+        assert_eq!(fill("{match} ×{n}: {cues} {x} {", Some("Shop {n}"), &args), "Shop {n} ×3: “{n}” {x} {");
+        assert_eq!(fill("no {match}", None, &[]), "no {match}");
+    }
 
     #[test]
     fn findings_refused_by_keep_neither_show_nor_count() {

@@ -110,6 +110,7 @@ pub struct Analysis<'t> {
     pub language: LanguageInfo,
     pub features: Features,
     sentences: OnceCell<Vec<Range<usize>>>,
+    blind: OnceCell<crate::text::blind::Blind>,
 }
 
 impl<'t> Analysis<'t> {
@@ -237,10 +238,26 @@ impl<'t> Analysis<'t> {
             }
         }
 
-        Analysis { text, offsets, norm, words, graphemes, language, features, sentences: OnceCell::new() }
+        Analysis {
+            text,
+            offsets,
+            norm,
+            words,
+            graphemes,
+            language,
+            features,
+            sentences: OnceCell::new(),
+            blind: OnceCell::new(),
+        }
     }
 
     /// Sentence ranges (UAX #29), computed on first use.
+    /// The punctuation-blind view of the folded text that phrase rules match
+    /// on, built once for all of them.
+    pub fn blind(&self) -> &crate::text::blind::Blind {
+        self.blind.get_or_init(|| crate::text::blind::Blind::new(&self.norm.text))
+    }
+
     pub fn sentences(&self) -> &[Range<usize>] {
         self.sentences.get_or_init(|| {
             self.text

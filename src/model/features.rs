@@ -69,6 +69,12 @@ fn bucket(bytes: &[u8], bits: u8) -> u32 {
 }
 
 impl Featurized {
+    /// Room for the features of a text of `len` bytes (about one token per five
+    /// bytes, a dozen features per token), so extraction does not regrow.
+    pub fn with_capacity(len: usize) -> Self {
+        Featurized { tokens: Vec::with_capacity(len / 4 + 1), features: Vec::with_capacity(len * 3), buf: Vec::new() }
+    }
+
     /// Tokenizes and hashes `folded` (a text as [`crate::text::Normalized`] folds it).
     pub fn extract(&mut self, folded: &str, bits: u8) {
         self.tokens.clear();

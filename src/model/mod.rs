@@ -49,15 +49,21 @@ impl Model {
 
     /// Scores a folded text and explains the score. `scratch` is reused between calls.
     pub fn judge(&self, folded: &str, scratch: &mut Featurized) -> Verdict {
+        let probability = self.probability(folded, scratch);
+        Verdict { probability, cues: self.cues(scratch) }
+    }
+
+    /// The probability alone, leaving `scratch` featurized for [`Model::cues`]:
+    /// a rule that does not fire need not explain itself.
+    pub fn probability(&self, folded: &str, scratch: &mut Featurized) -> f64 {
         scratch.extract(folded, self.bits);
         let z = self.logit(scratch);
-        let probability = 1.0 / (1.0 + (-f64::from(z)).exp());
-        Verdict { probability, cues: self.cues(scratch) }
+        1.0 / (1.0 + (-f64::from(z)).exp())
     }
 
     /// Each token's share of the logit (a bigram's weight split between its two
     /// words), then the strongest positive tokens, neighbours merged into one span.
-    fn cues(&self, f: &Featurized) -> Vec<(Range<usize>, f32)> {
+    pub fn cues(&self, f: &Featurized) -> Vec<(Range<usize>, f32)> {
         let x = f.value();
         let mut share = vec![0f32; f.tokens.len()];
         for ft in &f.features {

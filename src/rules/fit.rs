@@ -32,16 +32,30 @@ fn sentence_start(text: &str, at: usize) -> bool {
     before.is_empty() || before.ends_with(['.', '!', '?', '\n', '؟'])
 }
 
+/// Bytes either side of a hit that can hold a subject or connector and the
+/// character before it.
+const WINDOW: usize = 32;
+
 /// The span and replacements to offer for a hit at `r` of `text`.
 pub(crate) fn fit(text: &str, mut r: Range<usize>, lang: Lang, replacements: &[String]) -> (Range<usize>, Vec<String>) {
+    // Subjects and connectors are a few words long: lower-case a window around
+    // the hit, not the whole text once per hit.
     let lower = |s: &str| s.to_lowercase();
-    let head = lower(&text[..r.start]);
+    let mut from = r.start.saturating_sub(WINDOW);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let head = lower(&text[from..r.start]);
     if let Some(s) = subjects(lang).iter().find(|s| head.ends_with(*s))
         && (head.len() == s.len() || !head[..head.len() - s.len()].ends_with(char::is_alphanumeric))
     {
         r.start -= s.len();
     }
-    let tail = lower(&text[r.end..]);
+    let mut to = (r.end + WINDOW).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let tail = lower(&text[r.end..to]);
     if let Some(c) = connectors(lang).iter().find(|c| {
         tail.starts_with(*c) && !tail[c.len()..].starts_with(|ch: char| ch.is_alphanumeric() && !c.ends_with('ب'))
     }) {

@@ -7,7 +7,6 @@
 
 use crate::analysis::Analysis;
 use crate::pack::{Condition, Highlight, Metric, PatternText};
-use crate::text::blind::Blind;
 use crate::text::boundaries_ok;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet};
@@ -41,7 +40,7 @@ impl PhraseMatcher {
         let Some(ac) = &self.ac else { return };
         // Phrases match on the punctuation-blind view, so a comma or a dash between
         // words never defeats them; spans are mapped back to the folded text.
-        let blind = Blind::new(&a.norm.text);
+        let blind = a.blind();
         let text = &blind.text;
         let lang = a.language.code;
         let first = out.len();

@@ -108,17 +108,19 @@ pub(super) fn build(
 impl ModelRule {
     /// The finding for one draft, when the model is sure enough.
     pub(super) fn check(&self, a: &Analysis<'_>) -> Option<Hit> {
-        let v = self.model.judge(&a.norm.text, &mut Featurized::default());
-        if v.probability < self.threshold {
+        let mut scratch = Featurized::with_capacity(a.norm.text.len());
+        let probability = self.model.probability(&a.norm.text, &mut scratch);
+        if probability < self.threshold {
             return None;
         }
-        let evidence: Vec<_> = v.cues.iter().map(|(r, _)| a.orig_range(r.clone())).collect();
+        let cues = self.model.cues(&scratch);
+        let evidence: Vec<_> = cues.iter().map(|(r, _)| a.orig_range(r.clone())).collect();
         let cues: Vec<String> = evidence.iter().map(|r| format!("“{}”", &a.text[r.clone()])).collect();
-        let graded = (f64::from(self.points) * (v.probability - self.threshold) / (1.0 - self.threshold)).round();
+        let graded = (f64::from(self.points) * (probability - self.threshold) / (1.0 - self.threshold)).round();
         let points = (graded as u32).clamp(1, self.points.max(1));
         Some(
             Hit { span: evidence.first().cloned(), evidence, points: Some(points), ..Hit::default() }
-                .arg("probability", format!("{:.0}%", v.probability * 100.0))
+                .arg("probability", format!("{:.0}%", probability * 100.0))
                 .arg(
                     "cues",
                     if cues.is_empty() { self.no_cues.clone() } else { cues.join(self.lang.list_separator()) },
