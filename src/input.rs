@@ -722,6 +722,10 @@ fn parse_channel(c: &str, pointer: &str) -> Result<Channel, InputError> {
     })
 }
 
+/// The largest offset RFC 3339 can write (`time-hour` is 00–23, §5.6); jiff
+/// reads offsets up to ±25:59:59 and would take `+25:00` as a real time.
+const MAX_OFFSET_SECONDS: i32 = 23 * 3600 + 59 * 60;
+
 /// An RFC 3339 time with its written offset.
 pub fn parse_time(s: &str, pointer: &str) -> Result<(Timestamp, Option<Offset>), InputError> {
     let bad = |why: String| {
@@ -737,6 +741,11 @@ pub fn parse_time(s: &str, pointer: &str) -> Result<(Timestamp, Option<Offset>),
         jiff::fmt::temporal::PiecesOffset::Zulu => Some(Offset::UTC),
         _ => None,
     });
+    if let Some(o) = offset
+        && o.seconds().abs() > MAX_OFFSET_SECONDS
+    {
+        return Err(bad("the offset must be from -23:59 to +23:59".into()));
+    }
     Ok((ts, offset))
 }
 
@@ -951,6 +960,20 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind, InputErrorKind::TooManyHistoryItems);
+    }
+
+    #[test]
+    fn offsets_run_from_minus_to_plus_23_59() {
+        for ok in ["+23:59", "-23:59", "+00:00", "-00:00", "Z", "+05:45"] {
+            let s = format!("2026-05-04T09:30:00{ok}");
+            assert!(parse_time(&s, "/t").is_ok(), "{s}");
+        }
+        for bad in ["+24:00", "-24:00", "+25:00", "-25:59", "+23:59:01", "+24:00:01"] {
+            let s = format!("2026-05-04T09:30:00{bad}");
+            let e = parse_time(&s, "/t").unwrap_err();
+            assert_eq!((e.kind, e.pointer.as_str()), (InputErrorKind::BadTimestamp, "/t"), "{s}");
+            assert!(e.message.contains("-23:59 to +23:59"), "{}", e.message);
+        }
     }
 
     #[test]

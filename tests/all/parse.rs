@@ -3,7 +3,7 @@
 //! `input::from_json_text`. Duplicate keys and deep nesting used to be answered
 //! differently on each path: a batch took the last of two duplicate keys where a
 //! single lint refused them, and refused deep nesting as malformed (400) where a
-//! single lint said 422.
+//! single lint said 422. Offsets beyond ±23:59 were taken everywhere.
 
 use crate::cli::{dir_with, run};
 use crate::http::{Answer, call, post_raw, state_with};
@@ -154,6 +154,41 @@ async fn deep_nesting_is_the_same_422_alone_and_in_a_batch() {
             same_problem(&app, &name, &body, "invalid-value", pointer).await;
         }
     }
+}
+
+/// RFC 3339 offsets run from -23:59 to +23:59; jiff reads up to ±25:59, and the
+/// service used to take `+25:00` as a real time.
+#[actix_web::test]
+async fn offsets_beyond_23_59_are_bad_timestamps_alone_and_in_a_batch() {
+    let app = web_test::init_service(create_app(state_with(&ServerSettings::default()))).await;
+    for offset in ["+25:00", "-24:00", "+24:00", "-25:59", "+24:00:01"] {
+        let at = format!("2026-05-04T09:30:00{offset}");
+        let body = format!(r#"{{"post":{{"text":"a","scheduled_at":"{at}"}}}}"#);
+        same_problem(&app, &at, &body, "bad-timestamp", "/post/scheduled_at").await;
+        let body = format!(r#"{{"post":{{"text":"a"}},"history":[{{"at":"2026-01-01T00:00:00Z"}},{{"at":"{at}"}}]}}"#);
+        same_problem(&app, &at, &body, "bad-timestamp", "/history/1/at").await;
+    }
+    let (alone, _) =
+        alone_and_in_a_batch(&app, r#"{"post":{"text":"a","scheduled_at":"2026-05-04T09:30:00+25:00"}}"#).await;
+    assert!(alone.json["detail"].as_str().unwrap().contains("-23:59 to +23:59"), "{}", alone.text());
+    // The largest offsets RFC 3339 allows are fine.
+    for offset in ["+23:59", "-23:59", "+14:00", "-00:00"] {
+        let body = format!(r#"{{"post":{{"text":"a","scheduled_at":"2026-05-04T09:30:00{offset}"}}}}"#);
+        let (alone, entry) = alone_and_in_a_batch(&app, &body).await;
+        assert_eq!(alone.status, 200, "{offset}: {}", alone.text());
+        assert!(entry["report"].is_object(), "{offset}: {entry}");
+    }
+}
+
+/// The CLI refuses the same offsets in a `.jsonl` line.
+#[test]
+fn jsonl_offsets_beyond_23_59_are_refused() {
+    let line = r#"{"post":{"text":"a","scheduled_at":"2026-05-04T09:30:00+25:00"}}"#;
+    let d = dir_with(&[("req.jsonl", line.as_bytes())]);
+    let r = run(d.path(), &["lint", "--format", "jsonl", "req.jsonl"], b"");
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let out: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(out["error"]["pointer"], "/post/scheduled_at", "{}", r.stdout);
 }
 
 /// A string that is not JSON inside one entry (a lone surrogate: the batch reads
