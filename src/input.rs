@@ -689,16 +689,13 @@ fn validate_audience(a: AudienceIn) -> Result<Audience, InputError> {
     };
     let timezone = match a.timezone {
         None => None,
-        Some(name) => {
-            let tz = TimeZone::get(&name).map_err(|_| {
-                InputError::new(
-                    InputErrorKind::UnknownTimezone,
-                    "/audience/timezone",
-                    format!("unknown time zone '{name}'; use an IANA name such as Europe/Berlin"),
-                )
-            })?;
-            Some((name, tz))
-        }
+        Some(name) => Some(canonical_timezone(&name).ok_or_else(|| {
+            InputError::new(
+                InputErrorKind::UnknownTimezone,
+                "/audience/timezone",
+                format!("unknown time zone '{name}'; use an IANA name such as Europe/Berlin"),
+            )
+        })?),
     };
     Ok(Audience {
         description: a.description.filter(|d| !d.trim().is_empty()),
@@ -720,6 +717,16 @@ fn parse_channel(c: &str, pointer: &str) -> Result<Channel, InputError> {
             format!("unknown channel '{c}'; expected one of {}", names.join(", ")),
         )
     })
+}
+
+/// A time zone by IANA name, with the name as the database spells it. jiff finds
+/// a zone whatever the case (`europe/berlin`); the name shown in messages, and
+/// by `unbroadcast config`, is then `Europe/Berlin` on every path. `None`: no
+/// such zone.
+pub fn canonical_timezone(name: &str) -> Option<(String, TimeZone)> {
+    let tz = TimeZone::get(name).ok()?;
+    let canonical = tz.iana_name().unwrap_or(name).to_owned();
+    Some((canonical, tz))
 }
 
 /// The largest offset RFC 3339 can write (`time-hour` is 00–23, §5.6); jiff
@@ -974,6 +981,22 @@ mod tests {
             assert_eq!((e.kind, e.pointer.as_str()), (InputErrorKind::BadTimestamp, "/t"), "{s}");
             assert!(e.message.contains("-23:59 to +23:59"), "{}", e.message);
         }
+    }
+
+    #[test]
+    fn time_zones_take_the_iana_spelling() {
+        for name in ["Europe/Berlin", "europe/berlin", "EUROPE/BERLIN", "eUrOpE/BeRlIn"] {
+            let d = Draft::from_request(
+                req(&format!(r#"{{"post":{{"text":"hi"}},"audience":{{"timezone":"{name}"}}}}"#)),
+                &Limits::default(),
+                now(),
+            )
+            .unwrap();
+            assert_eq!(d.audience.and_then(|a| a.timezone).map(|t| t.0).as_deref(), Some("Europe/Berlin"), "{name}");
+        }
+        assert_eq!(canonical_timezone("america/argentina/buenos_aires").unwrap().0, "America/Argentina/Buenos_Aires");
+        assert_eq!(canonical_timezone("utc").unwrap().0, "UTC");
+        assert!(canonical_timezone("Mars/Base").is_none());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! `input::from_json_text`. Duplicate keys and deep nesting used to be answered
 //! differently on each path: a batch took the last of two duplicate keys where a
 //! single lint refused them, and refused deep nesting as malformed (400) where a
-//! single lint said 422. Offsets beyond ±23:59 were taken everywhere.
+//! single lint said 422. Offsets beyond ±23:59 were taken everywhere, and a zone
+//! spelled `europe/berlin` was shown so.
 
 use crate::cli::{dir_with, run};
 use crate::http::{Answer, call, post_raw, state_with};
@@ -191,6 +192,42 @@ fn jsonl_offsets_beyond_23_59_are_refused() {
     assert_eq!(out["error"]["pointer"], "/post/scheduled_at", "{}", r.stdout);
 }
 
+/// Quiet hours at 03:30 in Berlin, with the zone spelled `zone`.
+fn night_in(zone: &str) -> String {
+    draft_at("2026-05-05T01:30:00Z", zone)
+}
+
+fn draft_at(at: &str, zone: &str) -> String {
+    format!(
+        r#"{{"post":{{"text":"Fresh bread is out.","channel":"instagram","scheduled_at":"{at}"}},"audience":{{"timezone":"{zone}"}}}}"#
+    )
+}
+
+fn quiet_hours_message(report: &Value) -> String {
+    let w = report["warnings"].as_array().unwrap().iter().find(|w| w["rule"] == "frequency.quiet-hours");
+    w.unwrap_or_else(|| panic!("quiet hours fired: {report}"))["message"].as_str().unwrap().to_owned()
+}
+
+/// jiff finds `europe/berlin` as well as `Europe/Berlin`; the name the report
+/// shows is the database's, however the client spelled it.
+#[actix_web::test]
+async fn time_zone_names_are_shown_as_iana_spells_them_alone_and_in_a_batch() {
+    let app = web_test::init_service(create_app(state_with(&ServerSettings::default()))).await;
+    let (canonical, _) = alone_and_in_a_batch(&app, &night_in("Europe/Berlin")).await;
+    assert_eq!(canonical.status, 200, "{}", canonical.text());
+    assert!(quiet_hours_message(&canonical.json).contains("03:30 Europe/Berlin"), "{}", canonical.text());
+    for zone in ["europe/berlin", "EUROPE/BERLIN", "eUrOpE/bErLiN"] {
+        let (alone, entry) = alone_and_in_a_batch(&app, &night_in(zone)).await;
+        assert_eq!(alone.status, 200, "{zone}: {}", alone.text());
+        assert_eq!(alone.json, canonical.json, "{zone}: the same report as for Europe/Berlin");
+        assert_eq!(entry["report"], canonical.json, "{zone}: in a batch too");
+    }
+    // 03:30 in New York.
+    let (alone, entry) = alone_and_in_a_batch(&app, &draft_at("2026-05-05T07:30:00Z", "america/new_york")).await;
+    assert!(quiet_hours_message(&alone.json).contains("America/New_York"), "{}", alone.text());
+    assert!(quiet_hours_message(&entry["report"]).contains("America/New_York"), "{entry}");
+}
+
 /// A string that is not JSON inside one entry (a lone surrogate: the batch reads
 /// entries as raw text first) makes the whole batch malformed, as before, with
 /// the line and column in the batch body.
@@ -233,4 +270,27 @@ fn jsonl_lines_are_read_like_requests() {
     assert_eq!(pointers, [Some("/post/text"), Some("/options/channels/x"), Some("/history/0")], "{}", r.stdout);
     assert!(out[0]["error"]["message"].as_str().unwrap().contains("duplicate field `text`"), "{}", r.stdout);
     assert_eq!(out[3]["verdict"], "pass", "the good line is linted: {}", r.stdout);
+}
+
+/// The CLI, and an audience in the settings file, show the zone with its IANA
+/// spelling too (in `unbroadcast config` and in messages).
+#[test]
+fn the_cli_and_settings_use_the_iana_spelling() {
+    let d = dir_with(&[("req.jsonl", night_in("europe/berlin").as_bytes())]);
+    let r = run(d.path(), &["lint", "--format", "jsonl", "req.jsonl"], b"");
+    let report: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert!(quiet_hours_message(&report).contains("03:30 Europe/Berlin"), "{}", r.stdout);
+
+    let post =
+        "---\nchannel: instagram\nscheduled_at: 2026-05-05T01:30:00Z\naudience: bakers\n---\n\nFresh bread is out.\n";
+    let d = dir_with(&[
+        ("unbroadcast.toml", b"[audiences.bakers]\ntimezone = \"europe/berlin\"\n"),
+        ("post.md", post.as_bytes()),
+    ]);
+    let r = run(d.path(), &["config", "post.md"], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("timezone = \"Europe/Berlin\""), "{}", r.stdout);
+    let r = run(d.path(), &["lint", "--format", "jsonl", "post.md"], b"");
+    let report: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert!(quiet_hours_message(&report).contains("03:30 Europe/Berlin"), "{}", r.stdout);
 }
