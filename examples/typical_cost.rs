@@ -3,7 +3,8 @@
 //! typical_cost` (uses examples/request.json).
 
 use std::time::Instant;
-use unbroadcast::{Engine, LintRequest};
+use unbroadcast::Engine;
+use unbroadcast::input::from_json_text;
 
 fn main() {
     let Ok(body) = std::fs::read("examples/request.json") else { return };
@@ -12,10 +13,10 @@ fn main() {
     let n = 50_000;
     let t = Instant::now();
     for _ in 0..n {
-        std::hint::black_box(LintRequest::from_slice(&body).ok());
+        std::hint::black_box(from_json_text(&body).ok());
     }
     let parse = t.elapsed() / n;
-    let Ok(req) = LintRequest::from_slice(&body) else { return };
+    let Ok(req) = from_json_text(&body) else { return };
     let t = Instant::now();
     for _ in 0..n {
         std::hint::black_box(engine.prepare(req.clone(), now).ok());

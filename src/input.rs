@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 /// (`{"post": ["Shop now!", "x"]}` would lint "Shop now!" on X). A request is
 /// written as objects, so these helpers accept only objects where structs belong.
 pub(crate) mod objects {
-    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+    use serde::de::{
+        Deserialize, DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor, value::MapAccessDeserializer,
+    };
     use std::marker::PhantomData;
 
     struct Object<T>(PhantomData<T>);
@@ -54,12 +56,51 @@ pub(crate) mod objects {
         Ok(Option::<Vec<ObjectOf<T>>>::deserialize(d)?.map(|v| v.into_iter().map(|o| o.0).collect()))
     }
 
-    /// An optional map of structs.
+    /// An optional map of structs. A key given twice is an error: serde's map
+    /// would keep the last value silently, where a struct refuses a duplicate field.
     pub fn option_map<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
         d: D,
     ) -> Result<Option<std::collections::BTreeMap<String, T>>, D::Error> {
-        Ok(Option::<std::collections::BTreeMap<String, ObjectOf<T>>>::deserialize(d)?
-            .map(|m| m.into_iter().map(|(k, o)| (k, o.0)).collect()))
+        Ok(Option::<UniqueMap<ObjectOf<T>>>::deserialize(d)?.map(|m| m.0.into_iter().map(|(k, o)| (k, o.0)).collect()))
+    }
+
+    /// A map whose keys are each given once.
+    struct UniqueMap<T>(std::collections::BTreeMap<String, T>);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for UniqueMap<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<T>(PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+                type Value = UniqueMap<T>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueMap<T>, A::Error> {
+                    let mut out = std::collections::BTreeMap::new();
+                    while let Some(key) = map.next_key::<String>()? {
+                        if out.contains_key(&key) {
+                            // Failing inside the value puts the key on the error's path.
+                            map.next_value_seed(Duplicate(&key))?;
+                            return Err(A::Error::custom(super::duplicate_key_message(&key)));
+                        }
+                        let value = map.next_value()?;
+                        out.insert(key, value);
+                    }
+                    Ok(UniqueMap(out))
+                }
+            }
+            d.deserialize_map(V(PhantomData))
+        }
+    }
+
+    /// The value of a key seen before: always an error.
+    struct Duplicate<'k>(&'k str);
+
+    impl<'de> DeserializeSeed<'de> for Duplicate<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, _: D) -> Result<(), D::Error> {
+            Err(D::Error::custom(super::duplicate_key_message(self.0)))
+        }
     }
 
     /// The request itself, from an object only.
@@ -212,35 +253,14 @@ pub struct OptionsIn {
 }
 
 impl LintRequest {
-    /// Reads a request from parsed JSON, pointing at the field at fault: an unknown
-    /// field, a missing `post.text`, a number where text belongs.
+    /// Reads a request from a JSON value built in memory, pointing at the field at
+    /// fault: an unknown field, a missing `post.text`, a number where text belongs.
+    /// JSON *text* goes through [`from_json_text`] instead: a `Value` has already
+    /// dropped all but the last of two duplicate keys.
     pub fn from_json(value: serde_json::Value) -> Result<LintRequest, InputError> {
         serde_path_to_error::deserialize::<_, objects::Top>(value)
             .map(|t| t.0)
             .map_err(|e| path_error(e.path(), e.inner().to_string()))
-    }
-
-    /// Reads a request straight from JSON text, without building a
-    /// `serde_json::Value` first (the service's hot path). Errors are the same as
-    /// [`LintRequest::from_json`]'s, or [`BodyError::Syntax`] when the text is not
-    /// JSON at all — which wins over a field error found before the syntax error.
-    pub fn from_slice(bytes: &[u8]) -> Result<LintRequest, BodyError> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let req = serde_path_to_error::deserialize::<_, objects::Top>(&mut de).map(|t| t.0).map_err(|e| {
-            if !e.inner().is_data() {
-                return BodyError::Syntax(e.into_inner());
-            }
-            if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-                return BodyError::Syntax(syntax);
-            }
-            // The message as `from_json` words it: without serde_json's position.
-            let (line, column) = (e.inner().line(), e.inner().column());
-            let message = e.inner().to_string();
-            let message = message.strip_suffix(&format!(" at line {line} column {column}")).unwrap_or(&message);
-            BodyError::Input(path_error(e.path(), message.to_owned()))
-        })?;
-        de.end().map_err(BodyError::Syntax)?;
-        Ok(req)
     }
 }
 
@@ -255,24 +275,109 @@ pub enum BodyError {
     Input(InputError),
 }
 
+/// Reads one lint request from JSON text: the body of `POST /v1/lint`, one entry
+/// of a batch, one line of a `.jsonl` file. One reader, so that every way in
+/// answers the same text the same way (issue 12):
+///
+/// - a key given twice, at any depth, is an `invalid-value` error at the key (a
+///   `serde_json::Value` would have kept the last one silently);
+/// - JSON of any depth is read without recursion: deep nesting is a value of the
+///   wrong shape (`invalid-value` where it starts), never malformed JSON;
+/// - not JSON at all is [`BodyError::Syntax`], which wins over a field error
+///   found before the syntax error.
+///
+/// Straight from the text, without building a `serde_json::Value` first (the
+/// service's hot path).
+pub fn from_json_text(text: &[u8]) -> Result<LintRequest, BodyError> {
+    from_json_object::<objects::Top>(text, "a lint request: {\"post\": {...}}").map(|t| t.0)
+}
+
+/// Reads a JSON object into `T` as [`from_json_text`] reads a request; `what`
+/// says what the object is (`a batch: {"requests": [...]}`), for text that is
+/// JSON but not an object. `T` may
+/// borrow from the text (a batch keeps its entries as raw text).
+pub fn from_json_object<'de, T: Deserialize<'de>>(text: &'de [u8], what: &str) -> Result<T, BodyError> {
+    let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if first != Some(b'{') {
+        // `IgnoredAny` reads without recursion, so depth alone is no syntax error.
+        serde_json::from_slice::<serde::de::IgnoredAny>(text).map_err(BodyError::Syntax)?;
+        let found = match first {
+            Some(b'[') => "an array",
+            Some(b'"') => "a string",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            _ => "a number",
+        };
+        return Err(BodyError::Input(InputError::new(
+            InputErrorKind::InvalidValue,
+            "",
+            format!("expected a JSON object ({what}), found {found}"),
+        )));
+    }
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        if !e.inner().is_data() {
+            return BodyError::Syntax(e.into_inner());
+        }
+        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(text) {
+            return BodyError::Syntax(syntax);
+        }
+        // The message as `from_json` words it: without serde_json's position.
+        BodyError::Input(path_error(e.path(), without_position(e.inner())))
+    })?;
+    de.end().map_err(BodyError::Syntax)?;
+    Ok(value)
+}
+
+/// A serde_json error's message without its " at line L column C".
+pub fn without_position(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    message.strip_suffix(&suffix).map_or_else(|| message.clone(), str::to_owned)
+}
+
+/// Keys longer than this are cut where an error names them (a duplicate key):
+/// the key is the client's, and a 4 MB key must not make a 4 MB answer or log line.
+const MAX_KEY_SHOWN: usize = 64;
+
+/// A key as an error shows it: cut after [`MAX_KEY_SHOWN`] characters, with `…`.
+fn shown_key(key: &str) -> std::borrow::Cow<'_, str> {
+    match key.char_indices().nth(MAX_KEY_SHOWN) {
+        Some((i, _)) => format!("{}…", &key[..i]).into(),
+        None => key.into(),
+    }
+}
+
+/// What a map key given twice is told; [`path_error`] knows it by its start.
+fn duplicate_key_message(key: &str) -> String {
+    format!("duplicate key `{}`", shown_key(key))
+}
+
 /// An error while deserializing a request, pointing at the field at fault.
 fn path_error(path: &serde_path_to_error::Path, message: String) -> InputError {
+    // A duplicate's pointer names the client's key: cut, like the message.
+    let duplicate = message.starts_with("duplicate key `");
     let mut pointer = String::new();
     for seg in path.iter() {
         use serde_path_to_error::Segment;
         match seg {
             Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } if duplicate => pointer.push_str(&format!("/{}", escape_pointer(&shown_key(key)))),
             Segment::Map { key } => pointer.push_str(&format!("/{}", escape_pointer(key))),
             Segment::Enum { variant } => pointer.push_str(&format!("/{}", escape_pointer(variant))),
             Segment::Unknown => {}
         }
     }
     let quoted = |prefix: &str| message.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_owned);
-    // The path already ends at an unknown field; a missing one must be added.
+    // The path already ends at an unknown field and at a map key given twice; a
+    // missing field, and a struct field given twice, must be added (serde names
+    // those from the struct around them).
     let (kind, pointer) = if message.starts_with("unknown field `") {
         (InputErrorKind::UnknownField, pointer)
     } else if let Some(f) = quoted("missing field `") {
         (InputErrorKind::MissingField, format!("{pointer}/{}", escape_pointer(&f)))
+    } else if let Some(f) = quoted("duplicate field `") {
+        (InputErrorKind::InvalidValue, format!("{pointer}/{}", escape_pointer(&f)))
     } else {
         (InputErrorKind::InvalidValue, pointer)
     };
@@ -585,16 +690,13 @@ fn validate_audience(a: AudienceIn) -> Result<Audience, InputError> {
     };
     let timezone = match a.timezone {
         None => None,
-        Some(name) => {
-            let tz = TimeZone::get(&name).map_err(|_| {
-                InputError::new(
-                    InputErrorKind::UnknownTimezone,
-                    "/audience/timezone",
-                    format!("unknown time zone '{name}'; use an IANA name such as Europe/Berlin"),
-                )
-            })?;
-            Some((name, tz))
-        }
+        Some(name) => Some(canonical_timezone(&name).ok_or_else(|| {
+            InputError::new(
+                InputErrorKind::UnknownTimezone,
+                "/audience/timezone",
+                format!("unknown time zone '{name}'; use an IANA name such as Europe/Berlin"),
+            )
+        })?),
     };
     Ok(Audience {
         description: a.description.filter(|d| !d.trim().is_empty()),
@@ -618,6 +720,20 @@ fn parse_channel(c: &str, pointer: &str) -> Result<Channel, InputError> {
     })
 }
 
+/// A time zone by IANA name, with the name as the database spells it. jiff finds
+/// a zone whatever the case (`europe/berlin`); the name shown in messages, and
+/// by `unbroadcast config`, is then `Europe/Berlin` on every path. `None`: no
+/// such zone.
+pub fn canonical_timezone(name: &str) -> Option<(String, TimeZone)> {
+    let tz = TimeZone::get(name).ok()?;
+    let canonical = tz.iana_name().unwrap_or(name).to_owned();
+    Some((canonical, tz))
+}
+
+/// The largest offset RFC 3339 can write (`time-hour` is 00–23, §5.6); jiff
+/// reads offsets up to ±25:59:59 and would take `+25:00` as a real time.
+const MAX_OFFSET_SECONDS: i32 = 23 * 3600 + 59 * 60;
+
 /// An RFC 3339 time with its written offset.
 pub fn parse_time(s: &str, pointer: &str) -> Result<(Timestamp, Option<Offset>), InputError> {
     let bad = |why: String| {
@@ -633,6 +749,11 @@ pub fn parse_time(s: &str, pointer: &str) -> Result<(Timestamp, Option<Offset>),
         jiff::fmt::temporal::PiecesOffset::Zulu => Some(Offset::UTC),
         _ => None,
     });
+    if let Some(o) = offset
+        && o.seconds().abs() > MAX_OFFSET_SECONDS
+    {
+        return Err(bad("the offset must be from -23:59 to +23:59".into()));
+    }
     Ok((ts, offset))
 }
 
@@ -714,8 +835,16 @@ mod tests {
         }
     }
 
+    fn text_error(json: &str) -> InputError {
+        match from_json_text(json.as_bytes()) {
+            Err(BodyError::Input(e)) => e,
+            Err(BodyError::Syntax(e)) => panic!("{json}: {e}"),
+            Ok(_) => panic!("{json}: accepted"),
+        }
+    }
+
     #[test]
-    fn from_slice_agrees_with_from_json() {
+    fn from_json_text_agrees_with_from_json() {
         let cases = [
             r#"{"post":{"text":"hi","chanel":"x"}}"#,
             r#"{"post":{}}"#,
@@ -723,18 +852,72 @@ mod tests {
             r#"{"post":{"text":5}}"#,
             r#"{"post":{"text":"a"},"history":[{"at":"x"},{"at":1}]}"#,
             r#"{"post":{"text":"hi","channel":"x"},"id":"7"}"#,
+            r#"[{"text":"hi"}]"#,
+            "5",
         ];
         for json in cases {
             let a = LintRequest::from_json(serde_json::from_str(json).unwrap()).map(|r| r.post.text);
-            let b = LintRequest::from_slice(json.as_bytes()).map(|r| r.post.text).map_err(|e| match e {
+            let b = from_json_text(json.as_bytes()).map(|r| r.post.text).map_err(|e| match e {
                 BodyError::Input(i) => i,
                 BodyError::Syntax(s) => panic!("{json}: {s}"),
             });
-            assert_eq!(a, b, "{json}");
+            assert_eq!(a.map_err(|e| (e.kind, e.pointer)), b.map_err(|e| (e.kind, e.pointer)), "{json}");
         }
-        for bad in [r#"{"post":{"text":"hi","chanel":1}"#, r#"{"post":{"text":"hi"}} x"#, "", "{"] {
-            assert!(matches!(LintRequest::from_slice(bad.as_bytes()), Err(BodyError::Syntax(_))), "{bad}");
+        for bad in [r#"{"post":{"text":"hi","chanel":1}"#, r#"{"post":{"text":"hi"}} x"#, "", "{", "[", "[1,]"] {
+            assert!(matches!(from_json_text(bad.as_bytes()), Err(BodyError::Syntax(_))), "{bad}");
         }
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_where_they_are() {
+        let cases = [
+            (r#"{"post":{"text":"a"},"post":{"text":"b"}}"#, "/post"),
+            (r#"{"post":{"text":"a","text":"b"}}"#, "/post/text"),
+            (r#"{"id":"1","post":{"text":"a"},"id":"2"}"#, "/id"),
+            (r#"{"post":{"text":"a"},"history":[{"at":"x"},{"at":"x","at":"y"}]}"#, "/history/1/at"),
+            (r#"{"post":{"text":"a"},"options":{"channels":{"x":{},"x":{}}}}"#, "/options/channels/x"),
+            (
+                r#"{"post":{"text":"a"},"options":{"channels":{"x":{"daily":1,"daily":2}}}}"#,
+                "/options/channels/x/daily",
+            ),
+            (r#"{"post":{"text":"a"},"options":{"channels":{"~/":{},"~/":{}}}}"#, "/options/channels/~0~1"),
+        ];
+        for (json, pointer) in cases {
+            let e = text_error(json);
+            assert_eq!((e.kind, e.pointer.as_str()), (InputErrorKind::InvalidValue, pointer), "{json}: {}", e.message);
+            assert!(e.message.starts_with("duplicate "), "{json}: {}", e.message);
+        }
+        // A syntax error after the duplicate still makes the text malformed.
+        let bad = r#"{"post":{"text":"a","text":"b"},}"#;
+        assert!(matches!(from_json_text(bad.as_bytes()), Err(BodyError::Syntax(_))));
+    }
+
+    #[test]
+    fn a_long_duplicate_key_is_cut_in_pointer_and_message() {
+        let key = format!("{}/{}", "ä".repeat(70), "k".repeat(100_000));
+        let json = format!(r#"{{"post":{{"text":"a"}},"options":{{"channels":{{"{key}":{{}},"{key}":{{}}}}}}}}"#);
+        let e = text_error(&json);
+        let shown = format!("{}…", "ä".repeat(64));
+        assert_eq!(e.pointer, format!("/options/channels/{shown}"));
+        assert_eq!(e.message, format!("duplicate key `{shown}`"));
+        // A key of 64 characters is shown whole; `/` escaped after the cut.
+        let key = format!("{}/", "k".repeat(63));
+        let json = format!(r#"{{"post":{{"text":"a"}},"options":{{"channels":{{"{key}":{{}},"{key}":{{}}}}}}}}"#);
+        assert_eq!(text_error(&json).pointer, format!("/options/channels/{}~1", "k".repeat(63)));
+    }
+
+    #[test]
+    fn depth_alone_is_never_malformed() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for n in [1, 127, 128, 129, 100_000] {
+            let e = text_error(&deep(n));
+            assert_eq!((e.kind, e.pointer.as_str()), (InputErrorKind::InvalidValue, ""), "{n}");
+            assert!(e.message.ends_with("found an array"), "{}", e.message);
+            let e = text_error(&format!(r#"{{"post":{{"text":"a","reply_to":{{"author":{}}}}}}}"#, deep(n)));
+            assert_eq!((e.kind, e.pointer.as_str()), (InputErrorKind::InvalidValue, "/post/reply_to/author"), "{n}");
+        }
+        let unclosed = "[".repeat(100_000);
+        assert!(matches!(from_json_text(unclosed.as_bytes()), Err(BodyError::Syntax(_))));
     }
 
     #[test]
@@ -785,6 +968,36 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind, InputErrorKind::TooManyHistoryItems);
+    }
+
+    #[test]
+    fn offsets_run_from_minus_to_plus_23_59() {
+        for ok in ["+23:59", "-23:59", "+00:00", "-00:00", "Z", "+05:45"] {
+            let s = format!("2026-05-04T09:30:00{ok}");
+            assert!(parse_time(&s, "/t").is_ok(), "{s}");
+        }
+        for bad in ["+24:00", "-24:00", "+25:00", "-25:59", "+23:59:01", "+24:00:01"] {
+            let s = format!("2026-05-04T09:30:00{bad}");
+            let e = parse_time(&s, "/t").unwrap_err();
+            assert_eq!((e.kind, e.pointer.as_str()), (InputErrorKind::BadTimestamp, "/t"), "{s}");
+            assert!(e.message.contains("-23:59 to +23:59"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn time_zones_take_the_iana_spelling() {
+        for name in ["Europe/Berlin", "europe/berlin", "EUROPE/BERLIN", "eUrOpE/BeRlIn"] {
+            let d = Draft::from_request(
+                req(&format!(r#"{{"post":{{"text":"hi"}},"audience":{{"timezone":"{name}"}}}}"#)),
+                &Limits::default(),
+                now(),
+            )
+            .unwrap();
+            assert_eq!(d.audience.and_then(|a| a.timezone).map(|t| t.0).as_deref(), Some("Europe/Berlin"), "{name}");
+        }
+        assert_eq!(canonical_timezone("america/argentina/buenos_aires").unwrap().0, "America/Argentina/Buenos_Aires");
+        assert_eq!(canonical_timezone("utc").unwrap().0, "UTC");
+        assert!(canonical_timezone("Mars/Base").is_none());
     }
 
     #[test]

@@ -86,11 +86,24 @@ pub struct SettingsError {
 impl Settings {
     /// Parses a settings file's text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Settings, SettingsError> {
-        toml::from_str::<Settings>(text).map_err(|e| SettingsError {
+        toml::from_str::<Settings>(text).map(Settings::with_canonical_zones).map_err(|e| SettingsError {
             file: file.to_owned(),
             line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
             message: e.message().trim().to_owned(),
         })
+    }
+
+    /// Audience time zones as the IANA database spells them: `europe/berlin` is
+    /// found either way, and is shown `Europe/Berlin` (by `unbroadcast config`, as
+    /// in messages). A name no zone has stays as written; a post for that audience
+    /// is refused with `unknown-timezone`, as a request would be.
+    pub fn with_canonical_zones(mut self) -> Settings {
+        for a in self.audiences.values_mut() {
+            if let Some((name, _)) = a.timezone.as_deref().and_then(crate::input::canonical_timezone) {
+                a.timezone = Some(name);
+            }
+        }
+        self
     }
 
     /// The engine configuration these settings describe. Channel names are checked

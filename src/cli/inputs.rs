@@ -7,7 +7,7 @@ use super::frontmatter::{self, AudienceRef, FrontMatter};
 use super::markdown;
 use super::project::{Project, Projects, absolute};
 use super::sourcemap::SourceMap;
-use crate::input::{AudienceIn, LintRequest, OptionsIn, PostIn};
+use crate::input::{AudienceIn, BodyError, LintRequest, OptionsIn, PostIn};
 use crate::settings::Settings;
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -317,30 +317,18 @@ fn jsonl_items(path: &str, bytes: &[u8], project: &Arc<Project>) -> Vec<Item> {
     out
 }
 
-/// One `.jsonl` line (line `n` of its file) as a lint request.
+/// One `.jsonl` line (line `n` of its file) as a lint request, read as the
+/// service reads a request body.
 fn request_of(line: &str, n: usize) -> Result<LintRequest, ItemError> {
-    match serde_json::from_str::<serde_json::Value>(line) {
-        Err(e) => Err(ItemError::at(Some(n), format!("not JSON: {e}"))),
-        Ok(v) if !v.is_object() => Err(ItemError::at(
-            Some(n),
-            format!("expected a JSON object (a POST /v1/lint body), found {}", json_kind(&v)),
-        )),
-        Ok(v) => LintRequest::from_json(v).map_err(|e| ItemError {
+    match crate::input::from_json_text(line.as_bytes()) {
+        Ok(r) => Ok(r),
+        Err(BodyError::Syntax(e)) => Err(ItemError::at(Some(n), format!("not JSON: {e}"))),
+        // The empty pointer is the whole line, which the line number already names.
+        Err(BodyError::Input(e)) => Err(ItemError {
             line: Some(n),
             column: None,
-            pointer: Some(e.pointer),
+            pointer: (!e.pointer.is_empty()).then_some(e.pointer),
             message: e.message,
         }),
-    }
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }

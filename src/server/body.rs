@@ -1,7 +1,8 @@
 //! Reading a JSON body, with every way it can go wrong answered the same way:
 //! the content type (415), the size (413, before reading when `Content-Length`
 //! says so), the time the client takes to send it (408), a body cut short (400),
-//! and JSON that does not parse (400, with line and column).
+//! and JSON that does not parse (400, with line and column, from
+//! [`crate::input::from_json_text`]).
 //!
 //! The body is read as bytes under our own limit, not through `web::Json`, so the
 //! limit differs per route and every failure is a problem from [`super::error`].
@@ -10,17 +11,6 @@ use super::error::{ApiError, Code};
 use actix_web::http::header;
 use actix_web::{HttpRequest, web};
 use std::time::Duration;
-
-/// Reads and parses the body of a JSON request.
-pub async fn read_json(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-    timeout: Duration,
-) -> Result<serde_json::Value, ApiError> {
-    let bytes = read_body(req, payload, limit, timeout).await?;
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::malformed_json(&e))
-}
 
 /// Reads the body of a JSON request as bytes, after checking its content headers.
 pub async fn read_body(

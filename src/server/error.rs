@@ -206,6 +206,17 @@ impl ApiError {
         err
     }
 
+    /// Malformed JSON at a position the caller computed (an error inside a batch
+    /// entry, read on its own, placed in the body); `message` has no position.
+    pub fn malformed_json_at(message: &str, (line, column): (usize, usize)) -> ApiError {
+        let mut err = ApiError::new(
+            Code::MalformedJson,
+            format!("the body is not valid JSON: {message} at line {line} column {column}"),
+        );
+        err.position = Some((line, column));
+        err
+    }
+
     pub fn method_not_allowed(allow: &str) -> ApiError {
         let mut err = ApiError::new(Code::MethodNotAllowed, format!("this resource answers {allow}"));
         err.allow = Some(allow.to_owned());

@@ -1,22 +1,26 @@
 //! `POST /v1/lint` and `POST /v1/lint/batch`: the endpoints schedulers call
 //! before publishing.
 //!
-//! A request goes body → JSON → [`LintRequest`] (422 with a pointer for a wrong
-//! field) → validated draft (422 per [`crate::input::InputErrorKind`]) → report.
-//! A batch does the same per entry: one bad draft becomes its own error entry,
-//! with the pointer into the batch body, and the others are still linted.
+//! A request goes body → [`LintRequest`] (through [`crate::input::from_json_text`],
+//! the reader the CLI uses for `.jsonl` lines too: 400 for text that is not JSON,
+//! 422 with a pointer for a wrong, missing or duplicated field) → validated draft
+//! (422 per [`crate::input::InputErrorKind`]) → report. A batch keeps each entry
+//! as raw text and reads it with the same reader, so an entry is answered as the
+//! same text alone would be: one bad draft becomes its own error entry, with the
+//! pointer into the batch body, and the others are still linted.
 
-use super::body::{read_body, read_json};
+use super::body::read_body;
 use super::error::{ApiError, Code, Problem};
 use super::observe::Summary;
 use super::state::AppState;
 use crate::Engine;
-use crate::input::{BodyError, InputError, InputErrorKind, LintRequest};
+use crate::input::{BodyError, LintRequest, from_json_object, from_json_text};
 use crate::report::{Report, Verdict};
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, web};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// `POST /v1/lint`: one draft, one report.
@@ -59,20 +63,24 @@ pub async fn batch(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let limits = state.limits;
-    let requests = async {
-        let value = read_json(&req, payload, limits.max_batch_body, limits.body_timeout).await?;
-        batch_requests(value, limits.max_batch)
-    }
-    .await
-    .inspect_err(|e| state.metrics.rejected(e.code.slug()))?;
+    let bytes = read_body(&req, payload, limits.max_batch_body, limits.body_timeout)
+        .await
+        .inspect_err(|e| state.metrics.rejected(e.code.slug()))?;
 
-    // A full batch is up to a second of CPU: lint it on the blocking pool so the
-    // I/O workers keep answering probes and single lints meanwhile.
+    // A full batch is up to a second of CPU (reading 4 MiB of JSON included): do
+    // it on the blocking pool so the I/O workers keep answering probes and single
+    // lints meanwhile.
     let st = state.clone();
-    let (results, counts) = web::block(move || lint_batch(&st, requests)).await.map_err(|e| {
+    let outcome = web::block(move || {
+        let requests = batch_requests(&bytes, limits.max_batch)?;
+        Ok::<_, ApiError>(lint_batch(&st, requests))
+    })
+    .await
+    .map_err(|e| {
         tracing::error!(error = %e, "the batch task failed");
         ApiError::new(Code::Internal, "the batch could not run")
     })?;
+    let (results, counts) = outcome.inspect_err(|e| state.metrics.rejected(e.code.slug()))?;
     let [errors, pass, review, block] = counts;
     let drafts = results.len();
     let mut res = json_response(&BatchResponse { results })?;
@@ -81,14 +89,14 @@ pub async fn batch(
 }
 
 /// Lints every entry of a batch, in order; the counts are errors, pass, review, block.
-fn lint_batch(state: &AppState, requests: Vec<serde_json::Value>) -> (Vec<Entry>, [usize; 4]) {
+fn lint_batch(state: &AppState, requests: Vec<Result<LintRequest, ApiError>>) -> (Vec<Entry>, [usize; 4]) {
     let loaded = state.loaded();
     let now = Timestamp::now();
     let mut counts = [0usize; 4];
     let results = requests
         .into_iter()
         .enumerate()
-        .map(|(i, v)| match lint_value(&loaded.engine, v, now) {
+        .map(|(i, r)| match r.and_then(|r| lint_request(&loaded.engine, r, now)) {
             Ok(r) => {
                 state.metrics.report(&r);
                 counts[match r.verdict {
@@ -108,60 +116,81 @@ fn lint_batch(state: &AppState, requests: Vec<serde_json::Value>) -> (Vec<Entry>
     (results, counts)
 }
 
-/// The `requests` array of a batch body, checked like a request is: unknown
-/// fields, a missing or mistyped `requests`, and the batch size.
-fn batch_requests(value: serde_json::Value, max: usize) -> Result<Vec<serde_json::Value>, ApiError> {
-    let input = |kind, pointer: &str, message: String| ApiError::from(InputError::new(kind, pointer, message));
-    let serde_json::Value::Object(mut map) = value else {
-        return Err(input(InputErrorKind::InvalidValue, "", "a batch is an object: {\"requests\": [...]}".into()));
-    };
-    if let Some(k) = map.keys().find(|k| *k != "requests") {
-        let pointer = format!("/{}", crate::input::escape_pointer(k));
-        return Err(input(InputErrorKind::UnknownField, &pointer, format!("unknown field `{k}`, expected `requests`")));
+/// A batch body: unknown fields, a missing, mistyped or repeated `requests` are
+/// the batch's errors, as for a request. Entries stay raw text, each read later
+/// by the request reader, so that a bad entry fails alone.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchIn<'a> {
+    #[serde(borrow, deserialize_with = "entries")]
+    requests: Vec<&'a RawValue>,
+}
+
+/// The `requests` array (not an object, whatever serde would take for a `Vec`).
+fn entries<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<&'de RawValue>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<&'de RawValue>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array of lint requests")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(raw) = seq.next_element()? {
+                out.push(raw);
+            }
+            Ok(out)
+        }
     }
-    let Some(requests) = map.remove("requests") else {
-        return Err(input(InputErrorKind::MissingField, "/requests", "missing field `requests`".into()));
-    };
-    let serde_json::Value::Array(list) = requests else {
-        return Err(input(InputErrorKind::InvalidValue, "/requests", "`requests` is an array of lint requests".into()));
-    };
-    if list.len() > max {
+    d.deserialize_seq(V)
+}
+
+/// Reads a batch body into its entries, each read as a request. The entries are
+/// checked as JSON with the whole body; only a string the raw reading lets through
+/// (a lone surrogate escape) is found in an entry, and it fails the whole batch as
+/// malformed JSON, like any other, at its place in the body.
+fn batch_requests(body: &[u8], max: usize) -> Result<Vec<Result<LintRequest, ApiError>>, ApiError> {
+    let batch: BatchIn<'_> = from_json_object(body, "a batch: {\"requests\": [...]}").map_err(body_error)?;
+    if batch.requests.len() > max {
         return Err(ApiError::new(
             Code::TooManyDrafts,
-            format!("{} drafts in one batch; the limit is {max}", list.len()),
+            format!("{} drafts in one batch; the limit is {max}", batch.requests.len()),
         )
         .at("/requests"));
     }
-    Ok(list)
+    batch
+        .requests
+        .into_iter()
+        .map(|raw| match from_json_text(raw.get().as_bytes()) {
+            Ok(r) => Ok(Ok(r)),
+            Err(BodyError::Input(e)) => Ok(Err(e.into())),
+            Err(BodyError::Syntax(e)) => Err(malformed_in(body, raw.get(), &e)),
+        })
+        .collect()
 }
 
-/// serde reads a struct from an array too (fields by position); the contract says
-/// a request is an object, so `[null, {"text": "hi"}]` is refused.
-fn not_an_object() -> ApiError {
-    InputError::new(InputErrorKind::InvalidValue, "", "a lint request is a JSON object: {\"post\": {...}}").into()
+/// Malformed JSON inside `entry` (a slice of `body`), with the line and column in
+/// the body.
+fn malformed_in(body: &[u8], entry: &str, e: &serde_json::Error) -> ApiError {
+    let start = (entry.as_ptr() as usize).saturating_sub(body.as_ptr() as usize).min(body.len());
+    let before = &body[..start];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = start - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let (l, c) = (e.line(), e.column());
+    let at = if l == 1 { (line, column + c) } else { (line + l - 1, c) };
+    ApiError::malformed_json_at(&crate::input::without_position(e), at)
+}
+
+fn body_error(e: BodyError) -> ApiError {
+    match e {
+        BodyError::Syntax(e) => ApiError::malformed_json(&e),
+        BodyError::Input(e) => e.into(),
+    }
 }
 
 /// A request body, parsed straight into a request (no intermediate `Value`).
 fn parse_request(bytes: &[u8]) -> Result<LintRequest, ApiError> {
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        // Not an object: malformed JSON (400) or the wrong kind of JSON (422).
-        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            Err(e) => ApiError::malformed_json(&e),
-            Ok(_) => not_an_object(),
-        });
-    }
-    LintRequest::from_slice(bytes).map_err(|e| match e {
-        BodyError::Syntax(e) => ApiError::malformed_json(&e),
-        BodyError::Input(e) => e.into(),
-    })
-}
-
-/// Parses, validates and lints one batch entry.
-fn lint_value(engine: &Engine, value: serde_json::Value, now: Timestamp) -> Result<Report, ApiError> {
-    if !value.is_object() {
-        return Err(not_an_object());
-    }
-    lint_request(engine, LintRequest::from_json(value)?, now)
+    from_json_text(bytes).map_err(body_error)
 }
 
 /// Validates and lints one request.

@@ -100,7 +100,7 @@ impl Loaded {
     pub fn warm_up(&self) {
         let now = jiff::Timestamp::now();
         for json in WARM_UP {
-            if let Ok(req) = crate::input::LintRequest::from_slice(json.as_bytes())
+            if let Ok(req) = crate::input::from_json_text(json.as_bytes())
                 && let Ok(draft) = self.engine.prepare(req, now)
             {
                 std::hint::black_box(self.engine.lint(&draft));
@@ -255,7 +255,7 @@ mod tests {
     fn warm_up_drafts_are_valid_requests() {
         let loaded = EngineSpec::default().build().unwrap();
         for json in WARM_UP {
-            let req = crate::input::LintRequest::from_slice(json.as_bytes()).unwrap();
+            let req = crate::input::from_json_text(json.as_bytes()).unwrap();
             assert!(loaded.engine.prepare(req, jiff::Timestamp::now()).is_ok(), "{json}");
         }
     }

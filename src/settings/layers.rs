@@ -68,7 +68,7 @@ pub fn layered(layers: &Layers<'_>) -> Result<Settings, SettingsError> {
             .unwrap_or(merged)
     })?;
     settings.server.check().map_err(|message| SettingsError { file: file_name.to_owned(), line: None, message })?;
-    Ok(settings)
+    Ok(settings.with_canonical_zones())
 }
 
 /// One environment variable under the prefix, with its settings key.

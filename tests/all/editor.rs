@@ -772,7 +772,7 @@ impl Browser {
         self.js(
             "const set = (id, v, ev) => { const e = document.getElementById(id); e.value = v; \
              e.dispatchEvent(new Event(ev, {bubbles: true})); }; \
-             set('channel', 'x', 'change'); set('aud-timezone', 'Europe/Berlin', 'input'); \
+             set('channel', 'x', 'change'); set('aud-timezone', 'europe/berlin', 'input'); \
              set('scheduled', '2026-05-04T09:30', 'change'); \
              document.getElementById('history-panel').open = true;",
             vec![],
@@ -814,6 +814,7 @@ impl Browser {
         let saved = self.js("return JSON.parse(localStorage.getItem('unbroadcast.editor.v1')).history;", vec![]).await;
         assert_eq!(saved[1]["at"], "2026-05-03T18:00:00+02:00", "{saved}");
         let hint = self.by_id("scheduled-hint").await.text().await.unwrap();
+        // Typed in lower case, the zone is shown as IANA spells it, as the service does.
         assert!(hint.starts_with("2026-05-04T09:30:00+02:00, in Europe/Berlin"), "{hint}");
         self.by_id("draft").await.send_keys("Anna, how do you take your espresso on a Monday?").await.unwrap();
         let p = self.checked().await;

@@ -14,6 +14,7 @@ mod http;
 mod inline;
 mod openapi;
 mod packs;
+mod parse;
 mod props;
 mod quality;
 mod repo_config;

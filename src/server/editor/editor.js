@@ -110,15 +110,20 @@ const myZone = (() => {
   try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch { return 'UTC'; }
 })();
 
+/** A zone's name as the IANA database spells it (`europe/berlin` → `Europe/Berlin`, as the service shows it), or null. */
+function canonicalZone(z) {
+  if (!z) return null;
+  try { return new Intl.DateTimeFormat('en', { timeZone: z }).resolvedOptions().timeZone; } catch { return null; }
+}
+
 function validZone(z) {
-  if (!z) return false;
-  try { new Intl.DateTimeFormat('en', { timeZone: z }); return true; } catch { return false; }
+  return canonicalZone(z) !== null;
 }
 
 /** The zone times on this page are entered in: the audience's if valid, else the browser's. */
 function entryZone() {
-  const z = $('aud-timezone').value.trim();
-  return validZone(z) ? { zone: z, whose: 'the audience' } : { zone: myZone, whose: 'your time zone' };
+  const z = canonicalZone($('aud-timezone').value.trim());
+  return z ? { zone: z, whose: 'the audience' } : { zone: myZone, whose: 'your time zone' };
 }
 
 function zoneOffsetMinutes(utcMs, zone) {
@@ -867,7 +872,7 @@ function updateNotes() {
   const at = scheduledAt();
   $('scheduled-hint').textContent = at ? `${at}, in ${zone} (${whose}).` : `Empty: now. Times are in ${zone} (${whose}).`;
   const tz = $('aud-timezone').value.trim();
-  const bits = [$('aud-description').value.trim(), $('aud-locale').value.trim(), tz].filter(Boolean);
+  const bits = [$('aud-description').value.trim(), $('aud-locale').value.trim(), canonicalZone(tz) || tz].filter(Boolean);
   $('audience-note').textContent = bits.length ? `— ${bits.map(iso).join(' · ')}` : '— anyone';
   const author = $('reply-author').value.trim();
   $('reply-note').textContent = author || $('reply-text').value.trim() ? `— ${author ? iso(author) : 'someone'}` : '';
