@@ -226,11 +226,11 @@ fn lint_item(item: Item, now: jiff::Timestamp) -> Outcome {
         }
     });
     // Positions in the file, not in the post text cut out of it: every span of a
-    // warning, its evidence's too.
+    // warning, its repeats' and its evidence's too.
     let offsets = file_offsets(&text);
     let to_file = |s: &mut Span| *s = file_span(&offsets, &text, map.range(s.byte_start..s.byte_end));
     for w in &mut report.warnings {
-        w.span.iter_mut().chain(w.evidence.iter_mut().map(|e| &mut e.span)).for_each(to_file);
+        w.span.iter_mut().chain(&mut w.more_spans).chain(w.evidence.iter_mut().map(|e| &mut e.span)).for_each(to_file);
     }
     let enabled = engine.enabled_for(&draft);
     let diagnostics = directives::unused(&directives, &suppressions, &used, &enabled)
