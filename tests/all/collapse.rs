@@ -1,6 +1,6 @@
 //! Repeated findings collapse into one warning with a count (issue 12): in the
-//! API's answer, and with the repeats' spans in file positions when the CLI
-//! lints a post below front matter.
+//! API's answer, in every CLI format, and with the repeats' spans in file
+//! positions when the post sits below front matter.
 
 use crate::cli::{dir_with, run};
 use crate::http::{call, post_json, state_with};
@@ -38,6 +38,61 @@ async fn a_20_kb_repeat_is_one_warning_per_rule_with_its_count() {
     assert!(warnings.iter().filter(|w| w["count"] == 1).all(|w| w.get("more_spans").is_none()));
     assert!(a.body.len() < 20_000, "{} bytes", a.body.len());
     eprintln!("POST /v1/lint, 20 KB of \"Shop now! \": {} bytes, {} warnings", a.body.len(), n);
+}
+
+#[test]
+fn text_says_how_many_times_and_where_the_others_are() {
+    let d = dir_with(&[("p.md", repeated_post().as_bytes())]);
+    let r = run(d.path(), &["lint", "p.md"], b"");
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains(": broadcast.hard-sell [")).collect();
+    assert_eq!(
+        lines,
+        ["p.md:4:1: broadcast.hard-sell [warning +24] “Shop now” is a hard-sell call to action. (13 times)"]
+    );
+    let also: Vec<String> = (1..=10).map(|i| format!("4:{}", i * 10 + 1)).collect();
+    assert!(r.stdout.contains(&format!("  = also at: {} and 2 more\n", also.join(", "))), "{}", r.stdout);
+    // A single finding says nothing of the kind.
+    assert!(r.stdout.lines().filter(|l| l.contains("conversation.no-question")).all(|l| !l.contains("times)")));
+}
+
+#[test]
+fn github_is_one_annotation_per_collapsed_warning() {
+    let d = dir_with(&[("p.md", repeated_post().as_bytes())]);
+    let r = run(d.path(), &["lint", "--format", "github", "p.md"], b"");
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains("title=broadcast.hard-sell")).collect();
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    assert!(lines[0].starts_with("::warning file=p.md,line=4,col=1,endLine=4,endColumn=9,"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("::“Shop now” is a hard-sell call to action. (13 times) (+24 points)%0A"),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn sarif_is_one_result_with_occurrence_count_and_related_locations() {
+    let d = dir_with(&[("p.md", repeated_post().as_bytes())]);
+    let r = run(d.path(), &["lint", "--format", "sarif", "p.md"], b"");
+    let log: Value = serde_json::from_str(&r.stdout).unwrap();
+    crate::formats::assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let hard: Vec<&Value> = results.iter().filter(|x| x["ruleId"] == "broadcast.hard-sell").collect();
+    assert_eq!(hard.len(), 1, "{results:#?}");
+    let res = hard[0];
+    assert_eq!(res["occurrenceCount"], 13);
+    assert_eq!(res["message"]["text"], "“Shop now” is a hard-sell call to action. (13 times)");
+    let related = res["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 10);
+    for (k, l) in related.iter().enumerate() {
+        let region = &l["physicalLocation"]["region"];
+        assert_eq!(l["id"], k + 1);
+        assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(4), Some(k as u64 * 10 + 11)));
+        assert_eq!(l["physicalLocation"]["artifactLocation"]["uri"], "p.md");
+    }
+    // A single finding is one occurrence and has no related locations.
+    let single = results.iter().find(|x| x["ruleId"] == "conversation.no-question").unwrap();
+    assert_eq!(single["occurrenceCount"], 1);
+    assert!(single.get("relatedLocations").is_none());
 }
 
 /// A collapsed warning's further occurrences are in file positions, like its

@@ -184,6 +184,12 @@ pub fn write_statistics(out: &mut dyn Write, outcomes: &[Outcome], format: Forma
     Ok(())
 }
 
+/// How a warning that stands for repeats says so after its message, in every
+/// format for people: ` (13 times)`; nothing for a single finding.
+pub fn times(count: u32) -> String {
+    if count > 1 { format!(" ({count} times)") } else { String::new() }
+}
+
 pub fn severity_name(s: Severity) -> &'static str {
     match s {
         Severity::Info => "info",
