@@ -6,7 +6,7 @@ use crate::analysis::Analysis;
 use crate::channel::{Channel, count_length};
 use crate::input::{Draft, InputError, InputErrorKind, Limits, LintRequest, Thresholds};
 use crate::policy::{ChannelPolicyPatch, Policies};
-use crate::report::{Report, Stats, Warning};
+use crate::report::{Report, Stats, Warning, collapse};
 use crate::rules::{Ctx, Finding, RuleSet};
 use crate::score::{Caps, score};
 use jiff::Timestamp;
@@ -141,7 +141,17 @@ impl Engine {
     /// inline `unbroadcast-disable` comments): a suppressed finding neither shows
     /// nor counts. `keep` sees each finding's rule index and its byte range in
     /// `draft.text`.
-    pub fn lint_where(&self, draft: &Draft, mut keep: impl FnMut(&Finding) -> bool) -> Report {
+    ///
+    /// Repeats of one finding (same rule, message and replacements) come out as one
+    /// warning with a `count` (see [`collapse`]); the score counts every repeat.
+    pub fn lint_where(&self, draft: &Draft, keep: impl FnMut(&Finding) -> bool) -> Report {
+        let mut report = self.lint_each(draft, keep);
+        report.warnings = collapse(std::mem::take(&mut report.warnings));
+        report
+    }
+
+    /// The report with one warning per finding, before repeats collapse.
+    fn lint_each(&self, draft: &Draft, mut keep: impl FnMut(&Finding) -> bool) -> Report {
         let hint = draft.audience.as_ref().and_then(|a| a.language);
         let analysis = Analysis::new(&draft.text, draft.language, hint, self.rules.lexicons());
         let patched;
@@ -201,6 +211,8 @@ impl Engine {
             message,
             span,
             excerpt,
+            count: 1,
+            more_spans: Vec::new(),
             suggestion: v.suggestion.clone(),
             replacements: f.replacements.clone().unwrap_or_else(|| v.replacements.clone()),
             suggested_time: f.suggested_time.clone(),
@@ -300,5 +312,28 @@ mod tests {
         assert!(kept.warnings.iter().all(|w| w.rule != "bait.share"));
         assert_eq!(kept.score, all.score - all.categories[&crate::pack::Category::Bait].counted);
         assert!(e.enabled_for(&d)[share]);
+    }
+
+    /// Issue 12: 20 KB of "Shop now! " is 2,000 findings of one rule. Collapsed
+    /// into one warning they score exactly as the 2,000 did.
+    #[test]
+    fn collapsing_repeats_leaves_score_and_verdict_alone() {
+        let e = Engine::with_defaults().unwrap();
+        let now: Timestamp = "2026-01-15T12:00:00Z".parse().unwrap();
+        let d = Draft::from_text("Shop now! ".repeat(2000), now);
+        let each = e.lint_each(&d, |_| true);
+        let collapsed = e.lint(&d);
+        assert!(each.warnings.len() >= 2000, "{}", each.warnings.len());
+        assert!(collapsed.warnings.len() < 10, "{:#?}", collapsed.warnings);
+        assert_eq!((collapsed.score, collapsed.verdict), (each.score, each.verdict));
+        assert_eq!(collapsed.categories, each.categories);
+        // Nothing is lost on the way: every finding and every point is in a count.
+        let total = |r: &Report| r.warnings.iter().map(|w| w.count as usize).sum::<usize>();
+        assert_eq!(total(&collapsed), each.warnings.len());
+        for (c, s) in &collapsed.categories {
+            let points: u32 = collapsed.warnings.iter().filter(|w| w.category == *c).map(|w| w.points).sum();
+            assert_eq!(points, s.points, "{c:?}");
+        }
+        assert_eq!(collapse(each.warnings), collapsed.warnings);
     }
 }

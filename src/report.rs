@@ -1,6 +1,10 @@
 //! The report: what the API returns, what `--format json` prints, and what every
 //! other output format is rendered from.
 
+mod collapse;
+
+pub use collapse::{MORE_SPANS, collapse};
+
 use crate::analysis::LanguageInfo;
 use crate::pack::{Category, Severity};
 use crate::text::Span;
@@ -25,13 +29,15 @@ impl Verdict {
     }
 }
 
-/// One warning about a draft.
+/// One warning about a draft: one finding, or the repeats of one finding
+/// collapsed into it (see [`collapse`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Warning {
     pub rule: String,
     pub category: Category,
     pub severity: Severity,
-    /// What this warning added to the score before the category cap.
+    /// What this warning added to the score before the category cap: all its
+    /// occurrences together.
     pub points: u32,
     pub message: String,
     /// Absent for findings about the whole post.
@@ -40,6 +46,14 @@ pub struct Warning {
     /// The text under `span`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
+    /// How often the rule found this, with this message and these replacements:
+    /// 1, or more when repeats were collapsed into this warning.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Where the further occurrences are (after `span`), in text order: at most
+    /// [`MORE_SPANS`], so `count` can be larger. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_spans: Vec<Span>,
     pub suggestion: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replacements: Vec<String>,
@@ -53,6 +67,10 @@ pub struct Warning {
     /// strongest first (the first is `span`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// One stretch of text behind a warning.

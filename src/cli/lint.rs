@@ -9,7 +9,7 @@ use super::sourcemap::{file_offsets, file_span};
 use super::{Cli, Exit};
 use crate::pack::Severity;
 use crate::report::Verdict;
-use crate::text::OffsetMap;
+use crate::text::{OffsetMap, Span};
 use anyhow::{Context as _, Result, bail};
 use clap::ValueEnum;
 use rayon::prelude::*;
@@ -225,12 +225,12 @@ fn lint_item(item: Item, now: jiff::Timestamp) -> Outcome {
             None => true,
         }
     });
-    // Positions in the file, not in the post text cut out of it.
+    // Positions in the file, not in the post text cut out of it: every span of a
+    // warning, its repeats' and its evidence's too.
     let offsets = file_offsets(&text);
+    let to_file = |s: &mut Span| *s = file_span(&offsets, &text, map.range(s.byte_start..s.byte_end));
     for w in &mut report.warnings {
-        if let Some(s) = &mut w.span {
-            *s = file_span(&offsets, &text, map.range(s.byte_start..s.byte_end));
-        }
+        w.span.iter_mut().chain(&mut w.more_spans).chain(w.evidence.iter_mut().map(|e| &mut e.span)).for_each(to_file);
     }
     let enabled = engine.enabled_for(&draft);
     let diagnostics = directives::unused(&directives, &suppressions, &used, &enabled)

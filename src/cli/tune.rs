@@ -67,7 +67,7 @@ pub fn fit_points(engine: &Engine, rows: &[Labelled], fp_cost: f64) -> Vec<(Stri
                         let r = &rules[ri];
                         let most = f64::from(r.max_points) / f64::from(r.points.max(1));
                         let n = counts.entry(s).or_default();
-                        *n = (*n + 1.0).min(most);
+                        *n = (*n + f64::from(w.count)).min(most);
                     }
                     // The learned model is left out: in-sample it knows these very posts,
                     // and points fitted beside it would lean on that knowledge.

@@ -41,8 +41,10 @@ impl Metrics {
                 .buckets(BUCKETS.to_vec()),
             &["route"],
         )?;
-        let findings =
-            IntCounterVec::new(Opts::new("unbroadcast_findings_total", "Warnings reported, by rule."), &["rule"])?;
+        let findings = IntCounterVec::new(
+            Opts::new("unbroadcast_findings_total", "Findings reported (each repeat counted), by rule."),
+            &["rule"],
+        )?;
         let verdicts =
             IntCounterVec::new(Opts::new("unbroadcast_verdicts_total", "Drafts linted, by verdict."), &["verdict"])?;
         let rejected = IntCounterVec::new(
@@ -80,7 +82,8 @@ impl Metrics {
     pub fn report(&self, r: &Report) {
         self.verdicts.with_label_values(&[r.verdict.name()]).inc();
         for w in &r.warnings {
-            self.findings.with_label_values(&[w.rule.as_str()]).inc();
+            // Occurrences, as before repeats were collapsed into one warning.
+            self.findings.with_label_values(&[w.rule.as_str()]).inc_by(u64::from(w.count));
         }
     }
 

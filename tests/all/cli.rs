@@ -56,6 +56,26 @@ fn lints_a_post_file_with_file_positions() {
     assert!(r.stdout.contains("^^^^^^^^"), "{}", r.stdout);
 }
 
+/// The learned model's evidence points at its words in the file, like the
+/// warning's span: not at positions in the post text cut out below the front
+/// matter (which put them on line 1, inside the front matter).
+#[test]
+fn evidence_is_in_file_positions_below_front_matter() {
+    let d = dir_with(&[("launch.md", BROADCAST)]);
+    let r = run(d.path(), &["lint", "--format", "json", "launch.md"], b"");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let file = std::str::from_utf8(BROADCAST).unwrap();
+    let warnings = v[0]["warnings"].as_array().unwrap();
+    let voice = warnings.iter().find(|w| w["rule"] == "broadcast.voice").expect("the model fires on BROADCAST");
+    let evidence = voice["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty(), "{voice}");
+    for e in evidence {
+        let s = &e["span"];
+        let (start, end) = (s["byte_start"].as_u64().unwrap() as usize, s["byte_end"].as_u64().unwrap() as usize);
+        assert_eq!((s["line"].as_u64(), &file[start..end]), (Some(4), e["excerpt"].as_str().unwrap()), "{e}");
+    }
+}
+
 #[test]
 fn clean_post_exits_zero_and_fail_on_block_lets_review_pass() {
     let d = dir_with(&[("a.txt", FRIENDLY), ("b.md", BROADCAST)]);

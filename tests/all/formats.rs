@@ -110,7 +110,7 @@ fn schema() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).unwrap()
 }
 
-fn assert_valid_sarif(log: &serde_json::Value) {
+pub fn assert_valid_sarif(log: &serde_json::Value) {
     let errors: Vec<String> = schema().iter_errors(log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "SARIF does not match the 2.1.0 schema:\n{}", errors.join("\n"));
 }

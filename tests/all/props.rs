@@ -144,6 +144,14 @@ proptest! {
                 check_span(&t, s)?;
                 prop_assert_eq!(w.excerpt.as_deref(), Some(&t[s.byte_start..s.byte_end]));
             }
+            // A collapsed warning's further occurrences: valid, after the first, in text order.
+            prop_assert!(w.more_spans.len() < w.count as usize && w.more_spans.len() <= unbroadcast::report::MORE_SPANS);
+            let mut last = w.span.map(|s| s.byte_start);
+            for s in &w.more_spans {
+                check_span(&t, s)?;
+                prop_assert!(last.is_none_or(|l| l <= s.byte_start), "{:?}", w);
+                last = Some(s.byte_start);
+            }
         }
         // Same input, same output.
         prop_assert_eq!(&r, &e.lint_request(req, now()).unwrap());

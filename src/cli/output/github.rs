@@ -3,6 +3,8 @@
 //!
 //! `::warning file=posts/a.md,line=4,col=7,endLine=4,endColumn=26,title=broadcast.hard-sell::…`
 //!
+//! One annotation per warning: repeats collapsed into one warning are one
+//! annotation at the first of them, its message saying `(13 times)`.
 //! Levels follow the rule's severity (error → `error`, warning → `warning`, info →
 //! `notice`); a post whose verdict is review or block gets one more annotation on
 //! its first line with the score, at `warning` or `error`. Columns count UTF-16
@@ -11,7 +13,7 @@
 //! Actions toolkit does: `%`, CR and LF everywhere, plus `:` and `,` in properties.
 
 use super::text::{run_summary, score_line};
-use super::{Outcome, Region, region};
+use super::{Outcome, Region, region, times};
 use crate::pack::Severity;
 use crate::report::Verdict;
 use std::io::{self, Write};
@@ -31,7 +33,8 @@ pub fn write(out: &mut dyn Write, outcomes: &[Outcome], quiet: bool) -> io::Resu
             Ok(r) => {
                 for w in &r.warnings {
                     let place = Place { file: &o.path, region: region(o, w.span.as_ref()), title: &w.rule };
-                    let message = format!("{} (+{} points)\n{}", w.message, w.points, w.suggestion);
+                    // Repeats are one annotation, at the first, saying how many.
+                    let message = format!("{}{} (+{} points)\n{}", w.message, times(w.count), w.points, w.suggestion);
                     command(out, level(w.severity), &place, &message)?;
                 }
                 for d in &o.diagnostics {

@@ -140,7 +140,8 @@ impl<'a> From<&'a Outcome> for Entry<'a> {
     }
 }
 
-/// How many findings each rule produced, most first (`--statistics`).
+/// How many findings each rule produced, most first (`--statistics`): repeats
+/// collapsed into one warning count as many times as they occur.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct RuleCount {
     pub rule: String,
@@ -152,9 +153,10 @@ pub fn statistics(outcomes: &[Outcome]) -> Vec<RuleCount> {
     let mut counts: BTreeMap<&str, (usize, Severity)> = BTreeMap::new();
     for o in outcomes {
         let warnings = o.result.as_ref().map(|r| r.warnings.as_slice()).unwrap_or_default();
-        let found = warnings.iter().map(|w| (w.rule.as_str(), w.severity));
-        for (rule, severity) in found.chain(o.diagnostics.iter().map(|d| (d.rule, d.severity))) {
-            counts.entry(rule).or_insert((0, severity)).0 += 1;
+        // Every occurrence counts, also those collapsed into one warning.
+        let found = warnings.iter().map(|w| (w.rule.as_str(), w.severity, w.count as usize));
+        for (rule, severity, n) in found.chain(o.diagnostics.iter().map(|d| (d.rule, d.severity, 1))) {
+            counts.entry(rule).or_insert((0, severity)).0 += n;
         }
     }
     let mut out: Vec<RuleCount> = counts
@@ -180,6 +182,12 @@ pub fn write_statistics(out: &mut dyn Write, outcomes: &[Outcome], format: Forma
         writeln!(out, "{errors:>5}  {:<width$}  (could not be linted)", "error")?;
     }
     Ok(())
+}
+
+/// How a warning that stands for repeats says so after its message, in every
+/// format for people: ` (13 times)`; nothing for a single finding.
+pub fn times(count: u32) -> String {
+    if count > 1 { format!(" ({count} times)") } else { String::new() }
 }
 
 pub fn severity_name(s: Severity) -> &'static str {

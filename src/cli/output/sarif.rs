@@ -5,7 +5,9 @@
 //!   `fullDescription` and `help` say why it matters and what to do instead.
 //! - `results`: one per warning, with `ruleId`, `level` from the severity (info →
 //!   `note`), the message, and a physical location. Findings about the whole post
-//!   are placed on the post's first line.
+//!   are placed on the post's first line. Repeats collapsed into one warning are
+//!   one result: `occurrenceCount` says how many, `relatedLocations` holds the
+//!   further ones the report lists (at most ten), and the message ends `(13 times)`.
 //! - Paths are relative to the working directory under `%SRCROOT%` (GitHub reads
 //!   them relative to the repository root, so run from there); absolute paths are
 //!   `file://` URIs.
@@ -14,7 +16,7 @@
 //!   `properties`; inputs that could not be linted are `toolExecutionNotifications`
 //!   and make `executionSuccessful` false.
 
-use super::{Context, Outcome, Region, region};
+use super::{Context, Outcome, Region, region, times};
 use crate::cli::directives::UNUSED_DISABLE;
 use crate::pack::Severity;
 use crate::report::Report;
@@ -50,7 +52,7 @@ fn log(outcomes: &[Outcome], cx: &Context) -> Value {
             if let Some(r) = region {
                 physical["region"] = region_json(r);
             }
-            json!([{ "physicalLocation": physical }])
+            json!({ "physicalLocation": physical })
         };
         match &o.result {
             Err(e) => {
@@ -82,14 +84,28 @@ fn log(outcomes: &[Outcome], cx: &Context) -> Value {
                     if let Some(e) = &w.excerpt {
                         props["excerpt"] = json!(e);
                     }
-                    results.push(json!({
+                    let mut result = json!({
                         "ruleId": w.rule,
                         "ruleIndex": index.get(w.rule.as_str()).copied().unwrap_or(0),
                         "level": level(w.severity),
-                        "message": { "text": w.message },
-                        "locations": location(region(o, w.span.as_ref())),
+                        "message": { "text": format!("{}{}", w.message, times(w.count)) },
+                        "locations": [location(region(o, w.span.as_ref()))],
+                        "occurrenceCount": w.count,
                         "properties": props,
-                    }));
+                    });
+                    if !w.more_spans.is_empty() {
+                        let related: Vec<Value> = (1..)
+                            .zip(&w.more_spans)
+                            .map(|(id, s)| {
+                                let mut l = location(region(o, Some(s)));
+                                l["id"] = json!(id);
+                                l["message"] = json!({ "text": format!("occurrence {} of {}", id + 1, w.count) });
+                                l
+                            })
+                            .collect();
+                        result["relatedLocations"] = json!(related);
+                    }
+                    results.push(result);
                 }
                 for d in &o.diagnostics {
                     results.push(json!({
@@ -97,7 +113,7 @@ fn log(outcomes: &[Outcome], cx: &Context) -> Value {
                         "ruleIndex": index.get(d.rule).copied().unwrap_or(0),
                         "level": level(d.severity),
                         "message": { "text": d.message },
-                        "locations": location(region(o, Some(&d.span))),
+                        "locations": [location(region(o, Some(&d.span)))],
                     }));
                 }
             }

@@ -1,7 +1,7 @@
 //! The `text` format: rustc/ruff-like lines with the source line and carets, a
 //! summary per post and one for the run.
 
-use super::{Diagnostic, Outcome, severity_name};
+use super::{Diagnostic, Outcome, severity_name, times};
 use crate::cli::sourcemap::file_offsets;
 use crate::pack::Severity;
 use crate::report::{Report, Warning};
@@ -17,6 +17,10 @@ struct Shown<'a> {
     points: Option<u32>,
     message: &'a str,
     span: Option<&'a Span>,
+    /// Occurrences: more than 1 for collapsed repeats, whose further places
+    /// (the first few) are `more_spans`.
+    count: u32,
+    more_spans: &'a [Span],
     suggestion: &'a str,
     replacements: &'a [String],
     suggested_time: Option<&'a str>,
@@ -30,6 +34,8 @@ impl<'a> From<&'a Warning> for Shown<'a> {
             points: Some(w.points),
             message: &w.message,
             span: w.span.as_ref(),
+            count: w.count,
+            more_spans: &w.more_spans,
             suggestion: &w.suggestion,
             replacements: &w.replacements,
             suggested_time: w.suggested_time.as_deref(),
@@ -45,6 +51,8 @@ impl<'a> From<&'a Diagnostic> for Shown<'a> {
             points: None,
             message: &d.message,
             span: Some(&d.span),
+            count: 1,
+            more_spans: &[],
             suggestion: &d.suggestion,
             replacements: &[],
             suggested_time: None,
@@ -136,7 +144,7 @@ fn finding(
         (None, _) => String::new(),
     };
     let points = w.points.map(|p| format!(" +{p}")).unwrap_or_default();
-    writeln!(out, "{at}{pos}: {} [{sev}{points}] {}", w.rule, w.message)?;
+    writeln!(out, "{at}{pos}: {} [{sev}{points}] {}{}", w.rule, w.message, times(w.count))?;
     if quiet {
         return Ok(());
     }
@@ -163,6 +171,9 @@ fn finding(
         let label = if rtl { format!(" «{marked}»") } else { String::new() };
         writeln!(out, "{pad} | {}{carets}{label}", " ".repeat(UnicodeWidthStr::width(before.as_str())))?;
     }
+    if let Some(also) = also_at(w) {
+        writeln!(out, "  = also at: {also}")?;
+    }
     writeln!(out, "  = help: {}", w.suggestion)?;
     for r in w.replacements.iter().filter(|r| !r.is_empty()) {
         writeln!(out, "  = try: {r}")?;
@@ -171,6 +182,17 @@ fn finding(
         writeln!(out, "  = earliest good time: {t}")?;
     }
     Ok(())
+}
+
+/// Where the repeats of a collapsed warning are: `1:11, 1:21 and 1989 more`.
+fn also_at(w: &Shown<'_>) -> Option<String> {
+    if w.more_spans.is_empty() {
+        return None;
+    }
+    let places: Vec<String> = w.more_spans.iter().map(|s| format!("{}:{}", s.line, s.column)).collect();
+    let rest = (w.count as usize).saturating_sub(1 + places.len());
+    let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
+    Some(format!("{}{more}", places.join(", ")))
 }
 
 fn is_rtl(c: char) -> bool {
