@@ -317,6 +317,8 @@ const warnings = [...document.querySelectorAll('#warnings .warning')].map(li => 
   why: (li.querySelector('.w-why') || {}).textContent || '',
   suggestion: (li.querySelector('.w-suggestion') || {}).textContent || '',
   apply: [...li.querySelectorAll('.apply')].map(b => b.textContent),
+  times: (li.querySelector('.w-times') || {}).textContent || '',
+  hints: [...li.querySelectorAll('.hint')].map(h => h.textContent),
 }));
 return {
   status: app.dataset.status, fresh: app.dataset.fresh, text: draft.value,
@@ -748,6 +750,23 @@ impl Browser {
         assert_eq!(p["counter"], "57 / 280", "{p:#}");
         self.assert_layout_matches("emoji").await;
         self.shot("emoji").await;
+
+        // Repeats (issue 12): one card that says how many times, and the first
+        // occurrences it lists all marked in the draft.
+        self.new_draft().await;
+        self.paste(&"Shop now! ".repeat(13)).await;
+        let p = self.checked().await;
+        let hard: Vec<&Value> =
+            p["warnings"].as_array().unwrap().iter().filter(|w| w["rule"] == "broadcast.hard-sell").collect();
+        assert_eq!(hard.len(), 1, "one card for 13 repeats: {p:#}");
+        assert_eq!(hard[0]["times"], "13 times", "{p:#}");
+        assert_eq!(hard[0]["hints"], json!(["The first 11 are marked in the draft."]), "{p:#}");
+        let marked = Self::marked(&p);
+        assert!(marked.contains(&("broadcast.hard-sell".to_owned(), "Shop now".repeat(11))), "{marked:?}");
+        let single = p["warnings"].as_array().unwrap().iter().find(|w| w["rule"] == "conversation.no-question");
+        assert_eq!(single.unwrap()["times"], "", "a single finding says no count: {p:#}");
+        self.assert_layout_matches("repeats").await;
+        self.shot("repeats").await;
 
         // Overlapping findings (German: the announcement inside a we-vs-you span).
         self.by_id("language").await.select_by_value("auto").await.unwrap();

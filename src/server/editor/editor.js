@@ -11,6 +11,8 @@
 // offsets (JavaScript strings are UTF-16, so value.slice(utf16_start, utf16_end)
 // is the excerpt exactly, emoji and Arabic included). Overlapping findings are
 // cut into flat segments; each <mark> lists in data-w every warning covering it.
+// A warning that stands for repeats (count > 1) marks its further occurrences
+// too (more_spans: the first ten of them); its card says how many times.
 // While you type, spans are moved by the edit (or dropped where the edit touched
 // them) until the next report arrives.
 
@@ -89,7 +91,7 @@ const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 const state = {
   report: null, // the last good report
-  spans: [], // [{w, start, end}] in UTF-16 units of `shownText`
+  spans: [], // [{w, start, end, extra?}] in UTF-16 units of `shownText`; extra: a repeat's
   shownText: '', // the text `spans` refer to
   rules: null, // Map id -> rule document, from GET /v1/rules
   rulesLoading: false,
@@ -323,7 +325,11 @@ function problemOf(res, body) {
 function spansOf(report) {
   const out = [];
   report.warnings.forEach((w, i) => {
-    if (w.span && w.span.utf16_end > w.span.utf16_start) out.push({ w: i, start: w.span.utf16_start, end: w.span.utf16_end });
+    const add = (s, extra) => {
+      if (s && s.utf16_end > s.utf16_start) out.push({ w: i, start: s.utf16_start, end: s.utf16_end, extra });
+    };
+    add(w.span, false);
+    for (const s of w.more_spans || []) add(s, true);
   });
   return out;
 }
@@ -368,7 +374,9 @@ function renderMirror() {
       continue;
     }
     const sev = over.map((s) => severityOf(s.w)).sort((x, y) => SEVERITY_RANK[y] - SEVERITY_RANK[x])[0];
-    const mark = el('mark', { class: `sev-${sev}${over.length > 1 ? ' overlap' : ''}`, 'data-w': over.map((s) => s.w).join(' ') });
+    const mark = el('mark', {
+      class: `sev-${sev}${over.length > 1 ? ' overlap' : ''}`, 'data-w': over.map((s) => s.w).join(' '), 'data-at': a,
+    });
     mark.textContent = piece;
     frag.append(mark);
   }
@@ -378,8 +386,9 @@ function renderMirror() {
   markCurrent();
 }
 
+/** Warning i's own span (its first occurrence), while it is still in the text. */
 function spanOf(i) {
-  return state.spans.find((s) => s.w === i) || null;
+  return state.spans.find((s) => s.w === i && !s.extra) || null;
 }
 
 function onDraftInput() {
@@ -551,9 +560,11 @@ function warningItem(w, i, report) {
   const doc = ruleDoc(w.rule, report.language.code);
   const sev = { info: 'Info', warning: 'Warning', error: 'Error' }[w.severity] || w.severity;
   const li = el('li', { class: `warning sev-${w.severity}`, id: `w-${i}`, 'data-i': i, 'data-rule': w.rule });
+  const count = w.count || 1;
   li.append(el('div', { class: 'w-head' },
     el('span', { class: 'w-sev', text: sev }),
     el('code', { class: 'w-rule', text: w.rule }),
+    count > 1 ? el('span', { class: 'w-times', text: `${count} times` }) : null,
     el('span', { class: 'w-points', text: `+${w.points} ${w.points === 1 ? 'point' : 'points'}` })));
   if (w.span) {
     // Columns count code points, which is not what a writer sees with emoji; lines are.
@@ -569,6 +580,8 @@ function warningItem(w, i, report) {
   } else {
     li.append(el('p', { class: 'w-message', dir: 'auto' }, messageNodes(w)), el('p', { class: 'hint', text: 'About the whole post.' }));
   }
+  const marked = w.span ? 1 + (w.more_spans || []).length : 0;
+  if (marked > 1 && count > marked) li.append(el('p', { class: 'hint', text: `The first ${marked} are marked in the draft.` }));
   if (doc && doc.why) li.append(el('p', { class: 'w-why' }, el('strong', { text: 'Why it matters: ' }), bdi(doc.why)));
   if (w.suggestion) li.append(el('p', { class: 'w-suggestion' }, el('strong', { text: 'Try: ' }), bdi(w.suggestion)));
   if (w.suggested_time) {
@@ -618,11 +631,16 @@ function setActive(i, on) {
 
 /** Selects warning i's words in the draft and scrolls them into view. */
 function selectWarning(i) {
-  const s = spanOf(i);
+  selectSpan(spanOf(i));
+}
+
+/** Selects the words of one span (a warning's, or one of its repeats'). */
+function selectSpan(s) {
   if (!s) return;
   draft.focus({ preventScroll: true });
   draft.setSelectionRange(s.start, s.end, 'forward');
-  const mark = [...mirror.querySelectorAll('mark')].find((m) => m.dataset.w.split(' ').includes(String(i)));
+  const mark = [...mirror.querySelectorAll('mark')]
+    .find((m) => +m.dataset.at >= s.start && m.dataset.w.split(' ').includes(String(s.w)));
   if (mark) mark.scrollIntoView({ block: 'nearest', inline: 'nearest', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
   markCurrent();
 }
@@ -667,7 +685,7 @@ function nextWarning(back) {
   if (k >= 0) target = spans[(k + (back ? n - 1 : 1)) % n];
   else if (back) target = [...spans].reverse().find((s) => s.start < a) || spans[n - 1];
   else target = spans.find((s) => s.start >= a) || spans[0];
-  selectWarning(target.w);
+  selectSpan(target);
 }
 
 // ---------- acting on warnings ----------
