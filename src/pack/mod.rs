@@ -35,10 +35,12 @@ pub fn builtin_sources() -> Vec<PackSource> {
 /// Every `*.toml` file under `dir` (recursively, sorted by path). The caller does
 /// the I/O here so the core stays free of it; this helper lives beside the format.
 /// Only regular files (or links to them) are read: a FIFO or socket named
-/// `*.toml` would block the read forever, so it is skipped.
+/// `*.toml` would block the read forever, so it is skipped. Each directory is
+/// walked once, however many links lead to it.
 pub fn read_dir_sources(dir: &Path) -> Result<Vec<PackSource>, PackError> {
     let mut files = Vec::new();
-    collect(dir, &mut files).map_err(|e| PackError::io(dir, &e))?;
+    let mut seen = std::collections::HashSet::new();
+    collect(dir, &mut files, &mut seen).map_err(|e| PackError::io(dir, &e))?;
     files.sort();
     files
         .into_iter()
@@ -56,11 +58,17 @@ pub fn read_dir_sources(dir: &Path) -> Result<Vec<PackSource>, PackError> {
         .collect()
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Walks `dir`; `seen` holds the directories already walked (canonical paths),
+/// so a link back to a parent (`loop -> ..`) is read once, not until the path is
+/// too long — or, with two such links, for ever.
+fn collect(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) -> std::io::Result<()> {
+    if !seen.insert(std::fs::canonicalize(dir)?) {
+        return Ok(());
+    }
     for e in std::fs::read_dir(dir)? {
         let p = e?.path();
         if p.is_dir() {
-            collect(&p, out)?;
+            collect(&p, out, seen)?;
         } else if p.extension().is_some_and(|x| x == "toml") && p.is_file() {
             out.push(p);
         }

@@ -955,3 +955,24 @@ fn a_fifo_in_the_packs_dir_does_not_hang_a_reload() {
     let got = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the pack build returned");
     assert!(got.unwrap(), "the regular pack beside the FIFO is read");
 }
+
+/// Two links back to the packs directory (`a -> .`, `b -> .`) made the walk
+/// branch at every level until paths grew too long: a reload that never ended.
+/// Each directory is now read once, and a pack reached by a link is read once.
+#[cfg(unix)]
+#[test]
+fn links_back_to_the_packs_dir_do_not_loop_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("extra.toml"), EXTRA_PACK).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("a")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("b")).unwrap();
+    let spec = EngineSpec { pack_dirs: vec![dir.path().to_owned()], ..EngineSpec::default() };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(
+            spec.build().map(|l| l.engine.rules().rules().iter().filter(|r| r.id == "broadcast.synergize").count()),
+        );
+    });
+    let got = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the pack build returned");
+    assert_eq!(got.unwrap(), 1, "the pack is read once");
+}
