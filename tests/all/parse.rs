@@ -8,6 +8,8 @@
 
 use crate::cli::{dir_with, run};
 use crate::http::{Answer, call, post_raw, state_with};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test as web_test;
 use serde_json::Value;
 use unbroadcast::server::create_app;
@@ -20,12 +22,8 @@ const GOOD: &str = r#"{"post":{"text":"Anna, is Tuesday good for you?"}}"#;
 /// two good drafts, which are linted all the same.
 async fn alone_and_in_a_batch<S, B>(app: &S, body: &str) -> (Answer, Value)
 where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
 {
     let alone = call(app, post_raw("/v1/lint", Some("application/json"), body.to_owned())).await;
     let batch = format!(r#"{{"requests":[{GOOD},{body},{GOOD}]}}"#);
@@ -41,12 +39,8 @@ where
 /// same type, status, title and detail, the batch's pointer under `/requests/1`.
 async fn same_problem<S, B>(app: &S, name: &str, body: &str, problem: &str, pointer: &str)
 where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
 {
     let (alone, entry) = alone_and_in_a_batch(app, body).await;
     assert_eq!((alone.status, alone.problem()), (422, problem), "{name}: {}", alone.text());

@@ -39,13 +39,19 @@ fn floor_line_parses() {
     assert_eq!(recorded, ["en", "de", "ar"]);
 }
 
+/// The dev corpus, or `None` after saying `what` is skipped (an error in CI).
+fn corpus(what: &str) -> Option<&'static Path> {
+    let path = Path::new(CORPUS);
+    if path.exists() {
+        return Some(path);
+    }
+    crate::support::skip_unless_ci(what, &format!("there is no dev corpus at {CORPUS}"));
+    None
+}
+
 #[test]
 fn default_packs_hold_the_recorded_quality() {
-    let path = Path::new(CORPUS);
-    if !path.exists() {
-        crate::support::skip_unless_ci("the quality test", &format!("there is no dev corpus at {CORPUS}"));
-        return;
-    }
+    let Some(path) = corpus("the quality test") else { return };
     let rows = read_labelled(path).expect("the dev corpus reads");
     let outcomes: Vec<_> = run_outcomes(engine(), &rows, false).into_iter().flatten().collect();
     let e = evaluate(&outcomes, &CONVERSATIONAL_SOURCES);
@@ -75,11 +81,7 @@ fn default_packs_hold_the_recorded_quality() {
 /// retraining fails here instead of shipping a model nobody can rebuild.
 #[test]
 fn the_shipped_models_are_what_train_makes() {
-    let corpus = Path::new(CORPUS);
-    if !corpus.exists() {
-        crate::support::skip_unless_ci("the model reproduction test", &format!("there is no dev corpus at {CORPUS}"));
-        return;
-    }
+    let Some(corpus) = corpus("the model reproduction test") else { return };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![corpus.to_path_buf()];
     files.extend(["en", "de", "ar"].map(|l| root.join(format!("data/seed/seed-{l}.jsonl"))));
